@@ -1,0 +1,11 @@
+"""Flask CLI commands: `flask --app portfolio users|demo ...`."""
+
+from flask import Flask
+
+from portfolio.cli.demo import demo
+from portfolio.cli.users import users
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from portfolio.services import demo as demo_service
+
+demo = AppGroup("demo", help="Demo and benchmark data.")
+
+
+@demo.command("seed")
+@click.option("--enterprises", default=300, show_default=True, type=click.IntRange(0, 2_000_000))
+@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same data).")
+def seed(enterprises: int, seed: int) -> None:
+    """Add reference data and N synthetic enterprises with their returnees."""
+    started = time.perf_counter()
+    with click.progressbar(length=enterprises, label="Entreprises") as bar:
+        people = demo_service.seed_portfolio(enterprises, seed=seed, progress=bar.update)
+    click.echo(
+        f"{enterprises} enterprises and {people} beneficiaries added "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@demo.command("bootstrap")
+@click.option("--enterprises", default=300, show_default=True, type=click.IntRange(0, 100_000))
+def bootstrap(enterprises: int) -> None:
+    """First start: reference data, demo portfolio if empty, and one demo user per role."""
+    demo_service.seed_reference_data()
+    if demo_service.is_empty():
+        demo_service.seed_portfolio(enterprises)
+        click.echo(f"Demo portfolio created: {enterprises} enterprises.")
+    created = demo_service.create_demo_users()
+    if created:
+        click.echo("\nDemo accounts (passwords are shown this once):")
+        for email, password, role in created:
+            click.echo(f"  {role.value:<8} {email:<32} {password}")
+        click.echo("")

@@ -1,0 +1,58 @@
+"""Who may do what: the one role -> permission table of the application.
+
+Every HTML and API route names one permission from here (or is declared
+public); a route that names none is refused. Field monitors additionally
+see only their own region: that is a scope, applied by the queries.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from portfolio.domain.vocabulary import Role
+
+
+class Permission(StrEnum):
+    VIEW_PORTFOLIO = "portfolio.view"
+    VIEW_BENEFICIARIES = "beneficiaries.view"
+    EDIT_BENEFICIARIES = "beneficiaries.edit"
+    VIEW_ENTERPRISES = "enterprises.view"
+    EDIT_ENTERPRISES = "enterprises.edit"
+    #: Bulk downloads of personal data (CSV exports).
+    EXPORT_PERSONAL_DATA = "personal_data.export"
+    MANAGE_PROGRAMMES = "programmes.manage"
+    MANAGE_REFERENCE_DATA = "reference_data.manage"
+    MANAGE_USERS = "users.manage"
+    USE_API = "api.use"
+
+
+_EVERYONE = frozenset(
+    {
+        Permission.VIEW_PORTFOLIO,
+        Permission.VIEW_BENEFICIARIES,
+        Permission.VIEW_ENTERPRISES,
+        Permission.EDIT_BENEFICIARIES,
+        Permission.EDIT_ENTERPRISES,
+        Permission.USE_API,
+    }
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.MANAGER: _EVERYONE | {Permission.EXPORT_PERSONAL_DATA, Permission.MANAGE_PROGRAMMES},
+    Role.FINANCE: _EVERYONE | {Permission.EXPORT_PERSONAL_DATA},
+    # Monitors edit what they see in the field, but do not carry bulk
+    # exports of returnees' personal data on their phones.
+    Role.MONITOR: _EVERYONE,
+}
+
+
+def can(role: Role | str | None, permission: Permission) -> bool:
+    if role is None:
+        return False
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def is_region_scoped(role: Role | str) -> bool:
+    """Field monitors work in one region and see nothing outside it."""
+    return Role(role) is Role.MONITOR

@@ -1,0 +1,1 @@
+"""Read side: queries for screens, exports and the API. Reads only, aggregates in SQL."""

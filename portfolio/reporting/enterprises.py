@@ -1,0 +1,144 @@
+"""Enterprise lists for screens, exports and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from portfolio.domain.vocabulary import MemberRole
+from portfolio.models import (
+    Beneficiary,
+    Commune,
+    Enterprise,
+    EnterpriseMember,
+    Programme,
+    Region,
+    Sector,
+    Village,
+    db,
+)
+from portfolio.reporting.filters import ListFilter, search_term
+from portfolio.reporting.pagination import Page, paginate
+
+LEAD_ROLES = (MemberRole.OWNER, MemberRole.PRESIDENT)
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    id: int
+    name: str
+    programme_code: str
+    sector_code: str
+    sector_fr: str
+    sector_en: str
+    region: str
+    commune: str
+    village: str | None
+    status: str
+    kind: str
+    started_on: date | None
+    members: int
+    paid_employees: int
+    family_workers: int
+    lead_name: str | None
+    lead_sex: str | None
+    lead_phone: str | None
+
+    @property
+    def jobs(self) -> int:
+        return self.members + self.paid_employees + self.family_workers
+
+    def sector(self, locale: str) -> str:
+        return self.sector_fr if locale.startswith("fr") else self.sector_en
+
+
+def _lead(column: sa.ColumnElement) -> sa.ScalarSelect:
+    """One column of the enterprise's lead (owner, else president), as a subquery."""
+    return (
+        sa.select(column)
+        .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
+        .where(
+            EnterpriseMember.enterprise_id == Enterprise.id,
+            EnterpriseMember.role.in_(LEAD_ROLES),
+        )
+        .order_by(EnterpriseMember.id)
+        .limit(1)
+        .correlate(Enterprise)
+        .scalar_subquery()
+    )
+
+
+def _query(f: ListFilter) -> sa.Select:
+    e = Enterprise
+    members = (
+        sa.select(sa.func.count(EnterpriseMember.id))
+        .where(EnterpriseMember.enterprise_id == e.id)
+        .correlate(e)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            e.id,
+            e.name,
+            Programme.code.label("programme_code"),
+            Sector.code.label("sector_code"),
+            Sector.name_fr.label("sector_fr"),
+            Sector.name_en.label("sector_en"),
+            Region.name.label("region"),
+            Commune.name.label("commune"),
+            Village.name.label("village"),
+            e.status,
+            e.kind,
+            e.started_on,
+            members.label("members"),
+            e.paid_employees,
+            e.family_workers,
+            _lead(Beneficiary.first_name + " " + Beneficiary.last_name).label("lead_name"),
+            _lead(Beneficiary.sex).label("lead_sex"),
+            _lead(Beneficiary.phone).label("lead_phone"),
+        )
+        .join(Programme, e.programme_id == Programme.id)
+        .join(Sector, e.sector_id == Sector.id)
+        .join(Commune, e.commune_id == Commune.id)
+        .join(Region, Commune.region_id == Region.id)
+        .outerjoin(Village, e.village_id == Village.id)
+    )
+    if f.scope_region_id is not None:
+        query = query.where(Commune.region_id == f.scope_region_id)
+    if term := search_term(f.q):
+        query = query.where(sa.func.lower(e.name).like(term))
+    if f.programme_id:
+        query = query.where(e.programme_id == f.programme_id)
+    if f.region_id:
+        query = query.where(Commune.region_id == f.region_id)
+    if f.commune_id:
+        query = query.where(e.commune_id == f.commune_id)
+    if f.sector_id:
+        query = query.where(e.sector_id == f.sector_id)
+    if f.status:
+        query = query.where(e.status == f.status)
+    if f.sex:
+        query = query.where(
+            sa.exists()
+            .where(
+                EnterpriseMember.enterprise_id == e.id,
+                EnterpriseMember.role.in_(LEAD_ROLES),
+                EnterpriseMember.beneficiary_id == Beneficiary.id,
+                Beneficiary.sex == f.sex,
+            )
+            .correlate(e)
+        )
+    return query.order_by(e.name, e.id)
+
+
+def enterprise_page(f: ListFilter, page: int, per_page: int) -> Page[EnterpriseRow]:
+    return paginate(_query(f), EnterpriseRow, page, per_page)
+
+
+def enterprise_rows(f: ListFilter) -> Iterator[EnterpriseRow]:
+    result = db.session.execute(_query(f).execution_options(yield_per=1000))
+    for row in result:
+        yield EnterpriseRow(**row._mapping)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What a person narrowed a list to. None means "all"."""
+
+    q: str | None = None
+    programme_id: int | None = None
+    region_id: int | None = None
+    commune_id: int | None = None
+    sector_id: int | None = None
+    sex: str | None = None
+    status: str | None = None
+    return_kind: str | None = None
+    #: Set by the access layer for field monitors, never by the person.
+    scope_region_id: int | None = None
+
+
+def search_term(q: str | None) -> str | None:
+    q = (q or "").strip().lower()
+    return f"%{q}%" if q else None

@@ -1,0 +1,1 @@
+"""The HTML side: one blueprint package per business area, plus shared helpers."""

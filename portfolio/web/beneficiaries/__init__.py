@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("beneficiaries", __name__, url_prefix="/beneficiaires")
+
+from portfolio.web.beneficiaries import routes  # noqa: E402,F401

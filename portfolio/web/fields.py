@@ -1,0 +1,83 @@
+"""Form fields and choice lists shared by the HTML forms and the API."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+
+from portfolio.domain.money import format_xof, parse_xof
+from portfolio.models import Commune, Programme, Region, Sector, Village, db
+
+
+def optional_int(value) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MoneyField(StringField):
+    """Whole francs typed the way people write them: `1 250 000`."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_xof(self.data).removesuffix("FCFA").strip() if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_xof(str(valuelist[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number of francs, e.g. 1 250 000.")) from None
+
+
+EMPTY = ("", "—")
+
+
+def programme_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Programme.id, Programme.code, Programme.name).order_by(Programme.code)
+    )
+    return [(r.id, f"{r.code} – {r.name}") for r in rows]
+
+
+def region_choices() -> list[tuple[int, str]]:
+    return [
+        (r.id, r.name)
+        for r in db.session.execute(sa.select(Region.id, Region.name).order_by(Region.name))
+    ]
+
+
+def commune_choices(scope_region_id: int | None = None) -> list[tuple[int, str]]:
+    query = (
+        sa.select(Commune.id, Commune.name, Region.name.label("region"))
+        .join(Region, Commune.region_id == Region.id)
+        .order_by(Region.name, Commune.name)
+    )
+    if scope_region_id is not None:
+        query = query.where(Commune.region_id == scope_region_id)
+    return [(r.id, f"{r.name} ({r.region})") for r in db.session.execute(query)]
+
+
+def village_choices(scope_region_id: int | None = None) -> list[tuple[int, str]]:
+    query = (
+        sa.select(Village.id, Village.name, Commune.name.label("commune"))
+        .join(Commune, Village.commune_id == Commune.id)
+        .order_by(Commune.name, Village.name)
+    )
+    if scope_region_id is not None:
+        query = query.where(Commune.region_id == scope_region_id)
+    return [(r.id, f"{r.name} – {r.commune}") for r in db.session.execute(query)]
+
+
+def sector_choices() -> list[tuple[int, str]]:
+    column = Sector.name_fr if str(get_locale()).startswith("fr") else Sector.name_en
+    return [
+        (r.id, r.name)
+        for r in db.session.execute(sa.select(Sector.id, column.label("name")).order_by(column))
+    ]

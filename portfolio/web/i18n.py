@@ -1,0 +1,45 @@
+"""Locale choice and the formatting filters used by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, session
+from flask_babel import format_datetime, get_locale
+
+from portfolio.domain.money import format_xof
+from portfolio.web.labels import label
+
+
+def select_locale() -> str:
+    # French first: the chosen language is remembered in the session; the
+    # browser's Accept-Language is deliberately not consulted.
+    chosen = session.get("locale")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(amount: int | None) -> str:
+    return format_xof(amount, str(get_locale()))
+
+
+def day(value: date | datetime | None) -> str:
+    """23/11/2026: day first in both languages, as everyone in Mali writes it."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def moment(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(day)
+    app.add_template_filter(moment)
+    app.add_template_global(label)
+    app.add_template_global(lambda: str(get_locale()), "current_locale")
