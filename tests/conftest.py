@@ -56,6 +56,13 @@ def app_on_backend(request, tmp_path_factory):
     )
     with app.app_context():
         upgrade()
+        # Rows the migrations themselves insert (legal usury ceilings) are
+        # put back after each test's cleanup.
+        with db.engine.connect() as conn:
+            app.extensions["migration_rows"] = {
+                table: [dict(row._mapping) for row in conn.execute(table.select())]
+                for table in Base.metadata.sorted_tables
+            }
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -69,6 +76,9 @@ def app(app_on_backend):
         with db.engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+            for table, rows in app_on_backend.extensions["migration_rows"].items():
+                if rows:
+                    conn.execute(table.insert(), rows)
 
 
 @pytest.fixture

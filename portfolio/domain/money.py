@@ -10,7 +10,9 @@ THOUSANDS_SEPARATOR = "\u202f"
 NO_BREAK_SPACE = "\u00a0"
 EUR_PER_XOF_PEG = 655.957  # 1 EUR = 655.957 XOF, fixed; display only, never stored.
 
-_SPACES = re.compile(r"[\s\u00a0\u202f.]")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+# Dots are accepted only as thousands separators (1.250.000), never as decimals.
+_DOTTED_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
 
 def group_thousands(amount: int, separator: str = THOUSANDS_SEPARATOR) -> str:
@@ -42,6 +44,8 @@ def parse_xof(text: str) -> int:
     """
     cleaned = text.strip().upper().removesuffix("FCFA").removesuffix("F CFA").strip()
     cleaned = _SPACES.sub("", cleaned)
+    if _DOTTED_THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "")
     if not re.fullmatch(r"-?\d{1,15}", cleaned):
         raise ValueError(text)
     return int(cleaned)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -43,6 +44,30 @@ def enum_column(enum: type[StrEnum], name: str) -> sa.Enum:
     )
 
 
-def money_column(*, nullable: bool = False) -> so.MappedColumn:
+class Rate(sa.TypeDecorator):
+    """An exact rate (Decimal fraction, 0.24 = 24 %) stored as whole millionths.
+
+    SQLite has no exact decimal type (SQLAlchemy would go through float), so
+    the database holds an integer: 0.24 is stored as 240000. CHECK
+    constraints on rate columns are therefore written in millionths.
+    """
+
+    impl = sa.BigInteger
+    cache_ok = True
+    SCALE = 1_000_000
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        scaled = Decimal(value) * self.SCALE
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"rate {value} has more than 6 decimals")
+        return int(scaled)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value) / self.SCALE
+
+
+def money_column(*, nullable: bool = False, default: int | None = None) -> so.MappedColumn:
     """Whole francs: a 64-bit integer, never a float."""
-    return so.mapped_column(sa.BigInteger, nullable=nullable)
+    return so.mapped_column(sa.BigInteger, nullable=nullable, default=default)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 
 from portfolio.domain.money import format_xof, parse_xof
 from portfolio.models import Commune, Programme, Region, Sector, Village, db
@@ -36,24 +36,24 @@ class MoneyField(StringField):
             raise ValueError(_l("Enter a whole number of francs, e.g. 1 250 000.")) from None
 
 
-EMPTY = ("", "—")
+EMPTY = SelectChoice("", "—")
 
 
-def programme_choices() -> list[tuple[int, str]]:
+def programme_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         sa.select(Programme.id, Programme.code, Programme.name).order_by(Programme.code)
     )
-    return [(r.id, f"{r.code} – {r.name}") for r in rows]
+    return [SelectChoice(r.id, f"{r.code} – {r.name}") for r in rows]
 
 
-def region_choices() -> list[tuple[int, str]]:
+def region_choices() -> list[SelectChoice]:
     return [
         (r.id, r.name)
         for r in db.session.execute(sa.select(Region.id, Region.name).order_by(Region.name))
     ]
 
 
-def commune_choices(scope_region_id: int | None = None) -> list[tuple[int, str]]:
+def commune_choices(scope_region_id: int | None = None) -> list[SelectChoice]:
     query = (
         sa.select(Commune.id, Commune.name, Region.name.label("region"))
         .join(Region, Commune.region_id == Region.id)
@@ -61,10 +61,10 @@ def commune_choices(scope_region_id: int | None = None) -> list[tuple[int, str]]
     )
     if scope_region_id is not None:
         query = query.where(Commune.region_id == scope_region_id)
-    return [(r.id, f"{r.name} ({r.region})") for r in db.session.execute(query)]
+    return [SelectChoice(r.id, f"{r.name} ({r.region})") for r in db.session.execute(query)]
 
 
-def village_choices(scope_region_id: int | None = None) -> list[tuple[int, str]]:
+def village_choices(scope_region_id: int | None = None) -> list[SelectChoice]:
     query = (
         sa.select(Village.id, Village.name, Commune.name.label("commune"))
         .join(Commune, Village.commune_id == Commune.id)
@@ -72,10 +72,10 @@ def village_choices(scope_region_id: int | None = None) -> list[tuple[int, str]]
     )
     if scope_region_id is not None:
         query = query.where(Commune.region_id == scope_region_id)
-    return [(r.id, f"{r.name} – {r.commune}") for r in db.session.execute(query)]
+    return [SelectChoice(r.id, f"{r.name} – {r.commune}") for r in db.session.execute(query)]
 
 
-def sector_choices() -> list[tuple[int, str]]:
+def sector_choices() -> list[SelectChoice]:
     column = Sector.name_fr if str(get_locale()).startswith("fr") else Sector.name_en
     return [
         (r.id, r.name)

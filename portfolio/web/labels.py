@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from portfolio.domain.vocabulary import (
     EnterpriseKind,
@@ -50,6 +51,6 @@ def label(value: StrEnum | None) -> str:
     return str(LABELS.get(value, value))
 
 
-def choices(enum: type[StrEnum]) -> list[tuple[str, object]]:
-    """(value, label) pairs for a select field, in the enum's order."""
-    return [(member.value, LABELS[member]) for member in enum]
+def choices(enum: type[StrEnum]) -> list[SelectChoice]:
+    """Options for a select field, in the enum's order."""
+    return [SelectChoice(member.value, LABELS[member]) for member in enum]

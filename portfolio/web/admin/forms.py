@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portfolio.domain.vocabulary import ProgrammeStatus, Role
@@ -38,7 +46,7 @@ class ProgrammeForm(FlaskForm):
     donor = StringField(_l("Donor"), validators=[DataRequired(), Length(max=120)])
     currency = SelectField(
         _l("Donor reporting currency"),
-        choices=[("XOF", "XOF (FCFA)"), ("EUR", "EUR")],
+        choices=[SelectChoice("XOF", "XOF (FCFA)"), SelectChoice("EUR", "EUR")],
         default="XOF",
     )
     budget_xof = MoneyField(_l("Budget (FCFA)"), validators=[DataRequired()])

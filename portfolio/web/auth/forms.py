@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -10,7 +10,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(choices=[("fr", "Français"), ("en", "English")])
+    locale = SelectField(choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
 
 
 class LogoutForm(FlaskForm):
