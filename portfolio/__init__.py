@@ -9,6 +9,7 @@ from flask import Flask
 
 from portfolio.config import from_environment
 from portfolio.extensions import babel, csrf, db, login_manager, migrate
+from portfolio.web.main.routes import PLOTLY_VERSION as plotly_version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,9 +39,10 @@ def create_app(config: dict | None = None) -> Flask:
     from portfolio.web.auth import bp as auth_bp
     from portfolio.web.beneficiaries import bp as beneficiaries_bp
     from portfolio.web.enterprises import bp as enterprises_bp
+    from portfolio.web.loans import bp as loans_bp
     from portfolio.web.main import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, beneficiaries_bp, enterprises_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, beneficiaries_bp, enterprises_bp, loans_bp, admin_bp):
         app.register_blueprint(blueprint)
     # The API authenticates with bearer tokens only, never the session cookie,
     # so a forged cross-site request has nothing to ride on: no CSRF token needed.
@@ -52,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.register(app)
     app.add_template_global(access.user_can_named, "can")
     app.add_template_global(date.today, "today")
+    app.add_template_global(plotly_version, "plotly_version")
 
     from portfolio.cli import register as register_cli
 

@@ -52,6 +52,8 @@ def app_on_backend(request, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
             "BACKEND": request.param,
+        # scrypt is deliberately slow; tests only need a correct hash.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     with app.app_context():

@@ -29,6 +29,7 @@ def seed(enterprises: int, seed: int) -> None:
 def bootstrap(enterprises: int) -> None:
     """First start: reference data, demo portfolio if empty, and one demo user per role."""
     demo_service.seed_reference_data()
+    demo_service.seed_lenders()
     if demo_service.is_empty():
         demo_service.seed_portfolio(enterprises)
         click.echo(f"Demo portfolio created: {enterprises} enterprises.")

@@ -24,6 +24,10 @@ class Permission(StrEnum):
     MANAGE_REFERENCE_DATA = "reference_data.manage"
     MANAGE_USERS = "users.manage"
     USE_API = "api.use"
+    #: The loan simulator: schedules, true cost, usury and affordability.
+    SIMULATE_LOANS = "loans.simulate"
+    #: Lenders and their loan products (the simulator's presets).
+    MANAGE_LENDERS = "lenders.manage"
 
 
 _EVERYONE = frozenset(
@@ -39,8 +43,15 @@ _EVERYONE = frozenset(
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: _EVERYONE | {Permission.EXPORT_PERSONAL_DATA, Permission.MANAGE_PROGRAMMES},
-    Role.FINANCE: _EVERYONE | {Permission.EXPORT_PERSONAL_DATA},
+    Role.MANAGER: _EVERYONE
+    | {
+        Permission.EXPORT_PERSONAL_DATA,
+        Permission.MANAGE_PROGRAMMES,
+        Permission.SIMULATE_LOANS,
+        Permission.MANAGE_LENDERS,
+    },
+    Role.FINANCE: _EVERYONE
+    | {Permission.EXPORT_PERSONAL_DATA, Permission.SIMULATE_LOANS, Permission.MANAGE_LENDERS},
     # Monitors edit what they see in the field, but do not carry bulk
     # exports of returnees' personal data on their phones.
     Role.MONITOR: _EVERYONE,

@@ -8,11 +8,12 @@ and forced returns (mostly young men).
 from __future__ import annotations
 
 import random
-from enum import Enum
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
 
 import sqlalchemy as sa
 
@@ -31,6 +32,8 @@ from portfolio.models import (
     Commune,
     Enterprise,
     EnterpriseMember,
+    Lender,
+    LoanProduct,
     Programme,
     Region,
     Sector,
@@ -307,7 +310,7 @@ def seed_portfolio(
                 }
             )
             teams.append(team)
-        with unit_of_work() as session:
+        with unit_of_work():
             # Ids are handed out here so that plain Core executemany (no
             # RETURNING) can be used: the ORM bulk path is several times slower.
             first_person = _next_id(Beneficiary)
@@ -447,3 +450,92 @@ def create_demo_users() -> list[tuple[str, str, Role]]:
         )
         created.append((email, password, role))
     return created
+
+
+# Demo lenders, with products as Malian savings banks quote them (DOMAIN.md §4).
+LENDERS = (
+    (
+        "Caisse villageoise de Kita",
+        "sfd",
+        (
+            (
+                "Crédit AGR 12 mois – 2 %/mois dégressif",
+                "declining_equal_instalments",
+                "0.24",
+                "monthly",
+                12,
+                "0.02",
+                "0.10",
+            ),
+            ("Crédit commerce – 2 %/mois flat", "flat", "0.24", "monthly", 12, "0.02", "0.10"),
+        ),
+    ),
+    (
+        "Mutuelle d'épargne Jigiya",
+        "sfd",
+        (
+            (
+                "Crédit campagne agricole – 18 % flat, 6 mois",
+                "flat",
+                "0.18",
+                "monthly",
+                6,
+                "0.01",
+                "0.05",
+            ),
+            (
+                "Crédit hebdomadaire femmes – 20 %",
+                "declining_equal_instalments",
+                "0.20",
+                "weekly",
+                26,
+                "0.015",
+                "0.0",
+            ),
+        ),
+    ),
+    (
+        "Banque Sahel Crédit",
+        "bank",
+        (
+            (
+                "Prêt PME 24 mois – 12 %",
+                "declining_equal_instalments",
+                "0.12",
+                "monthly",
+                24,
+                "0.01",
+                "0.0",
+            ),
+        ),
+    ),
+)
+
+
+def seed_lenders() -> None:
+    """Demo lenders and products, added only when no lender exists yet."""
+    with unit_of_work() as session:
+        if session.scalar(sa.select(sa.func.count(Lender.id))):
+            return
+        for name, lender_type, products in LENDERS:
+            lender = Lender(name=name, lender_type=lender_type, active=True)
+            for title, method, rate, frequency, n, fee, savings in products:
+                lender.products.append(
+                    LoanProduct(
+                        name=title,
+                        method=method,
+                        annual_rate=Decimal(rate),
+                        frequency=frequency,
+                        instalments=n,
+                        grace_principal_periods=0,
+                        grace_interest="none",
+                        upfront_fee_rate=Decimal(fee),
+                        upfront_fee_xof=0,
+                        savings_upfront_rate=Decimal(savings),
+                        savings_per_instalment_xof=0,
+                        savings_annual_rate=Decimal(0),
+                        rounding_multiple=5,
+                        active=True,
+                    )
+                )
+            session.add(lender)

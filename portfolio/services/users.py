@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from portfolio.domain.vocabulary import Role
@@ -28,6 +29,10 @@ COMMON_PASSWORDS = frozenset(
         "bamako2026",
     }
 )
+
+
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
 
 
 def password_problem(password: str) -> str | None:
@@ -87,7 +92,7 @@ def create_user(
     with unit_of_work() as session:
         _check_user_fields(email, role, region_id, None)
         user = User(email=email, name=name.strip(), role=role, region_id=region_id, active=True)
-        user.set_password(password)
+        user.set_password(password, _hash_method())
         session.add(user)
     return user
 
@@ -113,7 +118,7 @@ def update_user(
         user.email, user.name, user.role, user.active = email, name.strip(), role, active
         user.region_id = region_id
         if password:
-            user.set_password(password)
+            user.set_password(password, _hash_method())
         if not active:
             _revoke_tokens(user)
     return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -81,3 +83,32 @@ def sector_choices() -> list[SelectChoice]:
         (r.id, r.name)
         for r in db.session.execute(sa.select(Sector.id, column.label("name")).order_by(column))
     ]
+
+
+class PercentField(StringField):
+    """A percentage typed the French way or the English way: `24`, `24,5`, `2.5 %`.
+
+    `data` is the Decimal number of percent (24.5), exact; None when empty.
+    """
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = format(self.data.normalize(), "f")
+        return text.replace(".", ",") if str(get_locale()).startswith("fr") else text
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        text = str(valuelist[0]).strip().removesuffix("%").strip().replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or abs(value) >= 10**6:
+            self.data = None
+            raise ValueError(_l("Enter a percentage, e.g. 24 or 2,5."))
+        self.data = value

@@ -7,6 +7,13 @@ from enum import StrEnum
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
+from portfolio.domain.loans import (
+    DscrVerdict,
+    Frequency,
+    GraceInterest,
+    LenderType,
+    RepaymentMethod,
+)
 from portfolio.domain.vocabulary import (
     EnterpriseKind,
     EnterpriseStatus,
@@ -42,6 +49,21 @@ LABELS: dict[StrEnum, object] = {
     MemberRole.TREASURER: _l("Treasurer"),
     MemberRole.SECRETARY: _l("Secretary"),
     MemberRole.MEMBER: _l("Member"),
+    RepaymentMethod.DECLINING_EQUAL_INSTALMENTS: _l("Declining balance, equal instalments"),
+    RepaymentMethod.DECLINING_EQUAL_PRINCIPAL: _l("Declining balance, equal principal"),
+    RepaymentMethod.FLAT: _l("Flat rate"),
+    Frequency.MONTHLY: _l("Monthly"),
+    Frequency.FOUR_WEEKLY: _l("Every four weeks"),
+    Frequency.WEEKLY: _l("Weekly"),
+    Frequency.QUARTERLY: _l("Quarterly"),
+    GraceInterest.NONE: _l("Interest paid during the grace period"),
+    GraceInterest.DEFERRED: _l("Interest deferred to the first repayment"),
+    GraceInterest.WAIVED: _l("Interest waived during the grace period"),
+    LenderType.SFD: _l("Microfinance institution (SFD)"),
+    LenderType.BANK: _l("Bank"),
+    DscrVerdict.FINE: _l("The business can carry it"),
+    DscrVerdict.TIGHT: _l("Tight: little margin left"),
+    DscrVerdict.NOT_CARRIED: _l("The business alone cannot carry it"),
 }
 
 

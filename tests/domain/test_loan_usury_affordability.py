@@ -221,3 +221,16 @@ def test_max_affordable_amount_is_the_edge_of_the_target(income, per_mille, n, m
         candidate = dataclasses.replace(terms, amount_xof=amount)
         equivalent = monthly_equivalent_instalment(build_schedule(candidate), candidate)
         assert (income >= target * equivalent) is ok
+
+
+def test_an_apr_equal_to_the_ceiling_at_disclosed_precision_is_lawful():
+    just_above_by_rounding = Decimal("0.240040")
+    verdict = check_usury(
+        just_above_by_rounding, DEFAULT_USURY_CEILINGS, LenderType.SFD, date(2026, 11, 1)
+    )
+    assert not verdict.exceeds
+    clearly_above = check_usury(
+        Decimal("0.2401"), DEFAULT_USURY_CEILINGS, LenderType.SFD, date(2026, 11, 1)
+    )
+    assert clearly_above.exceeds
+    assert clearly_above.excess_points == Decimal("0.01")

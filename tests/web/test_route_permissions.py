@@ -86,6 +86,8 @@ def test_each_role_reaches_exactly_the_routes_its_permissions_allow(app, users, 
             json={} if is_api and method != "GET" else None,
         )
         status = response.status_code
+        location = response.headers.get("Location", "")
+        response.close()  # file responses (plotly.min.js) hold a file open
         permission = getattr(view, "required_permission", None)
         if permission is None:  # public
             ok = status < 500

@@ -15,6 +15,7 @@ from .affordability import (
 )
 from .pricing import Pricing, borrower_cash_flows, price, savings_interest_xof, solve_irr
 from .schedule import Schedule, ScheduleRow, ScheduleTotals, build_schedule, level_instalment, pmt
+from .simulation import Affordability, Simulation, simulate
 from .terms import (
     MAX_ANNUAL_RATE,
     MAX_INSTALMENTS,
@@ -37,6 +38,9 @@ from .usury import (
 )
 
 __all__ = [
+    "Affordability",
+    "Simulation",
+    "simulate",
     "DEFAULT_NOT_CARRIED_BELOW",
     "DEFAULT_TIGHT_BELOW",
     "DEFAULT_USURY_CEILINGS",

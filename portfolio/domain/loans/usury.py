@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+
+#: A TEG is stated to 0.01 %: 0.0001 as a fraction.
+TEG_PRECISION = Decimal("0.0001")
 
 
 class LenderType(StrEnum):
@@ -77,10 +81,16 @@ def check_usury(
     lender_type: LenderType | str,
     contract_on: date,
 ) -> UsuryVerdict:
-    """Compare a loan's APR with the ceiling in force on its contract date."""
+    """Compare a loan's APR with the ceiling in force on its contract date.
+
+    The TEG is disclosed to a hundredth of a percent, so it is compared at
+    that precision: a 24 % declining loan whose instalments were rounded up
+    to the franc (true APR 24.004 %) is at the 24 % ceiling, not above it.
+    """
     ceiling = ceiling_in_force(ceilings, lender_type, contract_on)
-    if ceiling is None or apr <= ceiling.rate:
+    disclosed = apr.quantize(TEG_PRECISION, rounding=ROUND_HALF_UP)
+    if ceiling is None or disclosed <= ceiling.rate:
         return UsuryVerdict(ceiling=ceiling, apr=apr, exceeds=False, excess_points=Decimal(0))
     return UsuryVerdict(
-        ceiling=ceiling, apr=apr, exceeds=True, excess_points=(apr - ceiling.rate) * 100
+        ceiling=ceiling, apr=apr, exceeds=True, excess_points=(disclosed - ceiling.rate) * 100
     )

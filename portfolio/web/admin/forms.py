@@ -11,7 +11,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from portfolio.domain.vocabulary import ProgrammeStatus, Role
 from portfolio.web.fields import EMPTY, MoneyField, optional_int, region_choices
@@ -49,7 +49,7 @@ class ProgrammeForm(FlaskForm):
         choices=[SelectChoice("XOF", "XOF (FCFA)"), SelectChoice("EUR", "EUR")],
         default="XOF",
     )
-    budget_xof = MoneyField(_l("Budget (FCFA)"), validators=[DataRequired()])
+    budget_xof = MoneyField(_l("Budget (FCFA)"), validators=[InputRequired()])
     starts_on = DateField(_l("Start date"), validators=[DataRequired()])
     ends_on = DateField(_l("End date"), validators=[Optional()])
     status = SelectField(
