@@ -13,7 +13,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-
 #: A TEG is stated to 0.01 %: 0.0001 as a fraction.
 TEG_PRECISION = Decimal("0.0001")
 

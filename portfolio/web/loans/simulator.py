@@ -34,6 +34,7 @@ class Scenario:
 
 def _scenarios(args: MultiDict) -> tuple[list[Scenario], IncomeForm]:
     products = active_products()
+    ceilings = usury_ceilings()
     income = IncomeForm(formdata=args, prefix="biz-")
     income_ok = income.validate() if args else True
     scenarios = []
@@ -42,17 +43,16 @@ def _scenarios(args: MultiDict) -> tuple[list[Scenario], IncomeForm]:
         form.load_choices(products)
         scenario = Scenario(key, form)
         # Scenario A is always shown; B and C only once someone fills them.
-        if args and form.is_filled():
-            if form.validate() and income_ok:
-                try:
-                    scenario.simulation = simulate(
-                        form.terms(),
-                        form.lender_type.data,
-                        usury_ceilings(),
-                        income.net_monthly_income_xof.data,
-                    )
-                except InvalidLoanTerms as error:
-                    show_term_error(form, error)
+        if args and form.is_filled() and form.validate() and income_ok:
+            try:
+                scenario.simulation = simulate(
+                    form.terms(),
+                    form.lender_type.data,
+                    ceilings,
+                    income.net_monthly_income_xof.data,
+                )
+            except InvalidLoanTerms as error:
+                show_term_error(form, error)
         scenarios.append(scenario)
     return scenarios, income
 
