@@ -11,6 +11,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask_migrate import upgrade
 
 from portfolio import create_app
@@ -56,6 +57,14 @@ def app_on_backend(request, tmp_path_factory):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
+
+    @app.teardown_request
+    def forget_request_user(_error):
+        # Tests keep one app context open across requests, so `g` outlives a
+        # request; in production each request has its own. Drop Flask-Login's
+        # cached user so every request authenticates afresh, as it would live.
+        g.pop("_login_user", None)
+
     with app.app_context():
         upgrade()
         # Rows the migrations themselves insert (legal usury ceilings) are

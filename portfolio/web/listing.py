@@ -27,7 +27,8 @@ def _choice_arg(name: str, allowed: Iterable[str]) -> str | None:
 def list_filter(**allowed: Iterable[str]) -> ListFilter:
     """Filters from the query string; `allowed` lists valid values per choice filter."""
     return ListFilter(
-        q=(request.args.get("q") or "")[:100] or None,
+        # NUL cannot be stored or searched in PostgreSQL text: drop it.
+        q=(request.args.get("q") or "").replace("\x00", "")[:100] or None,
         programme_id=_int_arg("programme_id"),
         region_id=_int_arg("region_id"),
         commune_id=_int_arg("commune_id"),

@@ -15,7 +15,7 @@ from .affordability import (
 )
 from .pricing import Pricing, borrower_cash_flows, price, savings_interest_xof, solve_irr
 from .schedule import Schedule, ScheduleRow, ScheduleTotals, build_schedule, level_instalment, pmt
-from .simulation import Affordability, Simulation, simulate
+from .simulation import Affordability, Simulation, simulate, simulation_as_dict
 from .terms import (
     MAX_ANNUAL_RATE,
     MAX_INSTALMENTS,
@@ -41,6 +41,7 @@ __all__ = [
     "Affordability",
     "Simulation",
     "simulate",
+    "simulation_as_dict",
     "DEFAULT_NOT_CARRIED_BELOW",
     "DEFAULT_TIGHT_BELOW",
     "DEFAULT_USURY_CEILINGS",

@@ -76,3 +76,54 @@ def simulate(
             max_amount_xof=max_affordable_amount(net_monthly_income_xof, terms),
         )
     return Simulation(terms, LenderType(lender_type), schedule, pricing, usury, affordability)
+
+
+def _percent(rate: Decimal | None) -> float | None:
+    # Rates leave the engine as JSON numbers in percent, to 4 decimals (54.8372).
+    return None if rate is None else float(round(rate * 100, 4))
+
+
+def simulation_as_dict(simulation: Simulation) -> dict:
+    """The JSON shape shared by the API and the CLI: whole francs, rates in percent."""
+    pricing, usury, affordability = simulation.pricing, simulation.usury, simulation.affordability
+    return {
+        "schedule": [
+            {
+                "n": row.number,
+                "due_on": row.due_on.isoformat(),
+                "principal": row.principal_xof,
+                "interest": row.interest_xof,
+                "fee": row.fee_xof,
+                "savings": row.savings_xof,
+                "total": row.total_xof,
+                "balance": row.balance_after_xof,
+            }
+            for row in simulation.schedule.rows
+        ],
+        "amount": simulation.schedule.amount_xof,
+        "upfront_fee": simulation.schedule.upfront_fee_xof,
+        "savings_withheld": simulation.schedule.savings_withheld_xof,
+        "total_interest": pricing.total_interest_xof,
+        "fees": pricing.total_fees_xof,
+        "net_disbursed": pricing.net_disbursed_xof,
+        "total_cost": pricing.total_cost_of_credit_xof,
+        "total_repaid": simulation.schedule.totals.total_xof,
+        "apr": _percent(pricing.apr),
+        "eir": _percent(pricing.eir),
+        "usury": {
+            "lender_type": simulation.lender_type.value,
+            "contract_on": simulation.terms.disbursed_on.isoformat(),
+            "ceiling": _percent(usury.ceiling.rate) if usury and usury.ceiling else None,
+            "exceeds": bool(usury and usury.exceeds),
+            "excess_points": float(round(usury.excess_points, 4)) if usury else None,
+        },
+        "affordability": None
+        if affordability is None
+        else {
+            "net_monthly_income": affordability.net_monthly_income_xof,
+            "monthly_instalment": affordability.monthly_instalment_xof,
+            "dscr": float(round(affordability.dscr, 4)),
+            "verdict": affordability.verdict.value,
+            "max_amount": affordability.max_amount_xof,
+        },
+    }

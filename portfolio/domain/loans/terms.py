@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 MAX_INSTALMENTS = 520  # ten years of weekly instalments
-MAX_ANNUAL_RATE = Decimal(10)  # 1000 %/yr: anything above is a typo, not a loan
+MAX_ANNUAL_RATE = Decimal(2)  # 200 %/yr, allowed; above it is a typo, not a loan
 
 
 class InvalidLoanTerms(ValueError):
@@ -125,7 +125,7 @@ class LoanTerms:
 
     def __post_init__(self) -> None:
         _check_int(self.amount_xof, "amount_xof", minimum=1)
-        _check_rate(self.annual_rate, "annual_rate", below=MAX_ANNUAL_RATE)
+        _check_rate(self.annual_rate, "annual_rate", at_most=MAX_ANNUAL_RATE)
         _check_int(self.instalments, "instalments", minimum=1, maximum=MAX_INSTALMENTS)
         if not isinstance(self.disbursed_on, date):
             raise InvalidLoanTerms("disbursed_on", "must be a date")
@@ -253,11 +253,15 @@ def _check_int(value: object, name: str, *, minimum: int, maximum: int | None = 
         raise InvalidLoanTerms(name, f"must be at most {maximum}")
 
 
-def _check_rate(value: object, name: str, *, below: Decimal) -> None:
+def _check_rate(
+    value: object, name: str, *, below: Decimal | None = None, at_most: Decimal | None = None
+) -> None:
     # A float rate would leak binary fractions into money; insist on Decimal.
     if not isinstance(value, Decimal) or not value.is_finite():
         raise InvalidLoanTerms(name, "must be a finite Decimal")
     if value < 0:
         raise InvalidLoanTerms(name, "must not be negative")
-    if value >= below:
+    if below is not None and value >= below:
         raise InvalidLoanTerms(name, f"must be below {below}")
+    if at_most is not None and value > at_most:
+        raise InvalidLoanTerms(name, f"must be at most {at_most}")

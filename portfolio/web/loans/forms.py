@@ -8,7 +8,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from portfolio.domain.loans import (
     Frequency,
@@ -39,6 +45,8 @@ MONTHS = [
 ROUNDING = [SelectChoice(n, f"{n} F") for n in (1, 5, 10, 25, 50, 100)]
 RATE_BASES = [SelectChoice("year", _l("per year")), SelectChoice("month", _l("per month"))]
 HUNDRED = Decimal(100)
+#: Far beyond any microloan; keeps absurd input away from the engine.
+MAX_AMOUNT_XOF = 10**10
 
 
 class ScenarioForm(FlaskForm):
@@ -101,6 +109,10 @@ class ScenarioForm(FlaskForm):
         validators=[Optional()],
         choices=[SelectChoice(n, name) for n, name in enumerate(MONTHS, start=1)],
     )
+
+    def validate_amount_xof(self, field) -> None:
+        if field.data is not None and not 0 < field.data <= MAX_AMOUNT_XOF:
+            raise ValidationError(_l("Enter an amount between 1 and 10 000 000 000 FCFA."))
 
     def load_choices(self, products: list[LoanProduct]) -> ScenarioForm:
         self.product_id.choices = [EMPTY, *(SelectChoice(p.id, str(p)) for p in products)]
@@ -173,7 +185,7 @@ TERM_ERRORS = {
         "amount_xof",
         _l("The amount must leave something once fees and savings are withheld."),
     ),
-    "annual_rate": ("rate_percent", _l("The rate must be between 0 and 1 000 % per year.")),
+    "annual_rate": ("rate_percent", _l("The rate must be between 0 and 200 % per year.")),
     "instalments": ("instalments", _l("Between 1 and 520 instalments.")),
     "grace_principal_periods": (
         "grace_principal_periods",
