@@ -27,7 +27,7 @@ setup: $(VENV)/.installed translations
 setup-dev: $(VENV)/.installed-dev translations
 
 %.mo: %.po $(VENV)/.installed
-	$(PYBABEL) compile --use-fuzzy -i $< -o $@ 2>/dev/null
+	$(PYBABEL) compile -i $< -o $@
 
 translations: $(COMPILED)
 
@@ -49,7 +49,7 @@ test: setup-dev
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check portfolio tests benchmarks
+	$(VENV)/bin/ruff format --check portfolio tests benchmarks scripts
 
 ## Debian's chromium for the browser tests (needs root; never a downloaded browser).
 browser:
@@ -57,7 +57,7 @@ browser:
 
 ## Refresh the catalogue after changing user-visible strings.
 extract-messages: setup-dev
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot portfolio templates
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot portfolio templates
 	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 clean:

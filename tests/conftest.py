@@ -7,11 +7,12 @@ starts from empty tables.
 
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from portfolio import create_app
@@ -53,17 +54,10 @@ def app_on_backend(request, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
             "BACKEND": request.param,
-        # scrypt is deliberately slow; tests only need a correct hash.
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # scrypt is deliberately slow; tests only need a correct hash.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
-
-    @app.teardown_request
-    def forget_request_user(_error):
-        # Tests keep one app context open across requests, so `g` outlives a
-        # request; in production each request has its own. Drop Flask-Login's
-        # cached user so every request authenticates afresh, as it would live.
-        g.pop("_login_user", None)
 
     with app.app_context():
         upgrade()
@@ -92,9 +86,23 @@ def app(app_on_backend):
                     conn.execute(table.insert(), rows)
 
 
+class OwnContextClient(FlaskClient):
+    """Each request runs in a fresh context, as on a real server.
+
+    The `app` fixture keeps an app context open for the test's own database
+    work; without this, `g` (the logged-in user, the chosen locale) and the
+    database session would carry over from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.rollback()  # the test's own session lets go, as another process would
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return OwnContextClient(app, app.response_class)
 
 
 @pytest.fixture

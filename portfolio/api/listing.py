@@ -14,6 +14,7 @@ from portfolio.api.common import MAX_ID
 from portfolio.reporting.filters import ListFilter
 from portfolio.reporting.pagination import MAX_PER_PAGE
 from portfolio.web.access import region_scope
+from portfolio.web.forms import BaseForm
 
 #: Deep enough for any real list; keeps OFFSET far from the integer limits.
 MAX_PAGE = 1_000_000
@@ -24,7 +25,7 @@ def _page_size() -> int:
     return current_app.config["PAGE_SIZE"]
 
 
-class ListArgs(FlaskForm):
+class ListArgs(BaseForm):
     """Filters every list has; a resource adds its own (sex, status...)."""
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

@@ -28,6 +28,7 @@ from portfolio.web.admin.forms import (
     SectorForm,
     VillageForm,
 )
+from portfolio.web.forms import BaseForm
 
 ID_SCHEMA = {"id": {"type": "integer"}}
 
@@ -56,11 +57,11 @@ _, COMMUNES = _shapes("Commune", CommuneForm)
 _, VILLAGES = _shapes("Village", VillageForm)
 
 
-class CommuneListArgs(FlaskForm):
+class CommuneListArgs(BaseForm):
     region_id = IntegerField(_l("Region"), validators=[Optional(), ID])
 
 
-class VillageListArgs(FlaskForm):
+class VillageListArgs(BaseForm):
     commune_id = IntegerField(_l("Commune"), validators=[Optional(), ID])
 
 

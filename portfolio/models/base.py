@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -25,6 +26,20 @@ class Base(so.DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _unicode_lower_on_sqlite(dbapi_connection, _record) -> None:
+    """SQLite's lower() only folds ASCII, so "KEÏTA" would not match "keïta".
+
+    PostgreSQL folds Unicode already; on SQLite, Python's str.lower replaces it.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def utcnow() -> datetime:

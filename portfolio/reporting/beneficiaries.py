@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from portfolio.models import Beneficiary, Commune, Programme, Region, Village, db
-from portfolio.reporting.filters import ListFilter, search_term
+from portfolio.reporting.filters import LIKE_ESCAPE, ListFilter, search_term
 from portfolio.reporting.pagination import Page, paginate
 
 
@@ -64,10 +64,10 @@ def _query(f: ListFilter) -> sa.Select:
     if term := search_term(f.q):
         query = query.where(
             sa.or_(
-                sa.func.lower(b.first_name + " " + b.last_name).like(term),
-                sa.func.lower(b.last_name + " " + b.first_name).like(term),
-                b.phone.like(term),
-                sa.func.lower(b.external_case_number).like(term),
+                sa.func.lower(b.first_name + " " + b.last_name).like(term, escape=LIKE_ESCAPE),
+                sa.func.lower(b.last_name + " " + b.first_name).like(term, escape=LIKE_ESCAPE),
+                b.phone.like(term, escape=LIKE_ESCAPE),
+                sa.func.lower(b.external_case_number).like(term, escape=LIKE_ESCAPE),
             )
         )
     if f.programme_id:

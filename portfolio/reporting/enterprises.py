@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from portfolio.domain.vocabulary import MemberRole
+from portfolio.domain.vocabulary import MemberRole, Sex
 from portfolio.models import (
     Beneficiary,
     Commune,
@@ -20,7 +20,7 @@ from portfolio.models import (
     Village,
     db,
 )
-from portfolio.reporting.filters import ListFilter, search_term
+from portfolio.reporting.filters import LIKE_ESCAPE, ListFilter, search_term
 from portfolio.reporting.pagination import Page, paginate
 
 LEAD_ROLES = (MemberRole.OWNER, MemberRole.PRESIDENT)
@@ -46,6 +46,10 @@ class EnterpriseRow:
     lead_name: str | None
     lead_sex: str | None
     lead_phone: str | None
+
+    @property
+    def lead_sex_enum(self) -> Sex | None:
+        return Sex(self.lead_sex) if self.lead_sex else None
 
     @property
     def jobs(self) -> int:
@@ -109,7 +113,7 @@ def _query(f: ListFilter) -> sa.Select:
     if f.scope_region_id is not None:
         query = query.where(Commune.region_id == f.scope_region_id)
     if term := search_term(f.q):
-        query = query.where(sa.func.lower(e.name).like(term))
+        query = query.where(sa.func.lower(e.name).like(term, escape=LIKE_ESCAPE))
     if f.programme_id:
         query = query.where(e.programme_id == f.programme_id)
     if f.region_id:

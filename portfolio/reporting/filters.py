@@ -19,6 +19,14 @@ class ListFilter:
     scope_region_id: int | None = None
 
 
+LIKE_ESCAPE = "\\"
+
+
 def search_term(q: str | None) -> str | None:
+    """A LIKE pattern for "contains q"; % and _ typed by a person are literal."""
     q = (q or "").strip().lower()
-    return f"%{q}%" if q else None
+    if not q:
+        return None
+    for special in (LIKE_ESCAPE, "%", "_"):
+        q = q.replace(special, LIKE_ESCAPE + special)
+    return f"%{q}%"

@@ -16,6 +16,7 @@ class Overview:
     women: int
     enterprises: int
     enterprises_active: int
+    enterprises_paused: int
     enterprises_closed: int
     jobs: int
     communes: int
@@ -42,6 +43,9 @@ def overview(scope_region_id: int | None = None) -> Overview:
         .filter(Enterprise.status == EnterpriseStatus.ACTIVE)
         .label("enterprises_active"),
         sa.func.count(Enterprise.id)
+        .filter(Enterprise.status == EnterpriseStatus.TEMPORARILY_CLOSED)
+        .label("enterprises_paused"),
+        sa.func.count(Enterprise.id)
         .filter(Enterprise.status == EnterpriseStatus.CLOSED)
         .label("enterprises_closed"),
         # Jobs are counted in operating businesses only: owners + employees + family.
@@ -65,6 +69,7 @@ def overview(scope_region_id: int | None = None) -> Overview:
         women=p.women,
         enterprises=b.enterprises,
         enterprises_active=b.enterprises_active,
+        enterprises_paused=b.enterprises_paused,
         enterprises_closed=b.enterprises_closed,
         jobs=owners + b.workers,
         communes=b.communes,

@@ -16,7 +16,8 @@ from portfolio.web.access import region_scope
 def _int_arg(name: str) -> int | None:
     # A hand-edited URL with ?region_id=abc shows the unfiltered list, not an error page.
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # isascii: "²".isdigit() is true but int("²") fails.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _choice_arg(name: str, allowed: Iterable[str]) -> str | None:

@@ -351,9 +351,14 @@ def test_principal_sums_exactly_to_the_amount_and_the_balance_ends_at_zero(terms
 def test_rates_up_to_200_percent_a_year_are_loans_and_above_are_refused():
     from portfolio.domain.loans import InvalidLoanTerms, LoanTerms
 
-    LoanTerms(amount_xof=100_000, annual_rate=Decimal(2), instalments=12,
-              disbursed_on=date(2026, 1, 15))
+    LoanTerms(
+        amount_xof=100_000, annual_rate=Decimal(2), instalments=12, disbursed_on=date(2026, 1, 15)
+    )
     with pytest.raises(InvalidLoanTerms) as refused:
-        LoanTerms(amount_xof=100_000, annual_rate=Decimal("2.01"), instalments=12,
-                  disbursed_on=date(2026, 1, 15))
+        LoanTerms(
+            amount_xof=100_000,
+            annual_rate=Decimal("2.01"),
+            instalments=12,
+            disbursed_on=date(2026, 1, 15),
+        )
     assert refused.value.field == "annual_rate"

@@ -14,14 +14,22 @@ from portfolio.models import LoanProduct, db
 from portfolio.services.demo import seed_lenders
 
 FLAT_24 = {
-    "a-amount_xof": "500 000", "a-rate_percent": "24", "a-rate_basis": "year",
-    "a-method": "flat", "a-frequency": "monthly", "a-instalments": "12",
-    "a-upfront_fee_percent": "2", "a-savings_upfront_percent": "10",
-    "a-rounding_multiple": "1", "a-disbursed_on": "2026-11-02", "a-lender_type": "sfd",
+    "a-amount_xof": "500 000",
+    "a-rate_percent": "24",
+    "a-rate_basis": "year",
+    "a-method": "flat",
+    "a-frequency": "monthly",
+    "a-instalments": "12",
+    "a-upfront_fee_percent": "2",
+    "a-savings_upfront_percent": "10",
+    "a-rounding_multiple": "1",
+    "a-disbursed_on": "2026-11-02",
+    "a-lender_type": "sfd",
     "a-grace_interest": "none",
 }
 DECLINING_24 = {key.replace("a-", "b-"): value for key, value in FLAT_24.items()} | {
-    "b-method": "declining_equal_instalments", "b-upfront_fee_percent": "",
+    "b-method": "declining_equal_instalments",
+    "b-upfront_fee_percent": "",
     "b-savings_upfront_percent": "",
 }
 
@@ -34,9 +42,7 @@ def _get(client, params: dict):
     return client.get("/prets/simulateur?" + urlencode(params))
 
 
-def test_a_flat_loan_with_fee_and_savings_shows_its_true_cost_above_the_usury_ceiling(
-    client, auth
-):
+def test_a_flat_loan_with_fee_and_savings_shows_its_true_cost_above_the_usury_ceiling(client, auth):
     auth.login(Role.FINANCE)
     page = _get(client, FLAT_24)
     assert page.status_code == 200
@@ -71,8 +77,10 @@ def test_affordability_says_when_the_business_cannot_carry_the_loan(client, auth
 
 def test_bad_terms_are_shown_next_to_their_field_and_nothing_is_computed(client, auth):
     auth.login(Role.FINANCE)
-    page = _get(client, FLAT_24 | {"a-amount_xof": "beaucoup", "a-instalments": "0",
-                                   "a-rate_percent": "vingt"})
+    page = _get(
+        client,
+        FLAT_24 | {"a-amount_xof": "beaucoup", "a-instalments": "0", "a-rate_percent": "vingt"},
+    )
     assert page.status_code == 200
     assert page.text.count('class="error"') >= 3
     assert 'id="results"' not in page.text
@@ -89,8 +97,7 @@ def test_a_lender_product_fills_in_the_scenario_terms(client, auth):
     auth.login(Role.FINANCE)
     seed_lenders()
     product = db.session.scalar(sa.select(LoanProduct).where(LoanProduct.method == "flat"))
-    response = _get(client, {"a-amount_xof": "300000", "a-product_id": product.id,
-                             "a-apply": "1"})
+    response = _get(client, {"a-amount_xof": "300000", "a-product_id": product.id, "a-apply": "1"})
     assert response.status_code == 302
     filled = client.get(response.headers["Location"])
     assert 'id="results"' in filled.text
@@ -107,7 +114,7 @@ def test_the_schedule_downloads_as_a_french_workbook_whose_principal_sums_to_the
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] in ("N°", "No."))
-    instalments = [row for row in rows[header + 1:] if isinstance(row[0], int)]
+    instalments = [row for row in rows[header + 1 :] if isinstance(row[0], int)]
     assert len(instalments) == 12
     assert sum(row[2] for row in instalments) == 500_000
 
@@ -122,8 +129,9 @@ def test_the_printable_schedule_is_a_standalone_page(client, auth):
 
 def test_downloading_a_scenario_that_was_not_filled_is_a_clear_error(client, auth):
     auth.login(Role.FINANCE)
-    assert client.get("/prets/simulateur/c/echeancier.xlsx?" + urlencode(FLAT_24)
-                      ).status_code == 400
+    assert (
+        client.get("/prets/simulateur/c/echeancier.xlsx?" + urlencode(FLAT_24)).status_code == 400
+    )
     assert client.get("/prets/simulateur/z/imprimer").status_code == 404
 
 

@@ -14,7 +14,7 @@ from portfolio.domain.permissions import can
 from portfolio.domain.vocabulary import Role
 from portfolio.services.demo import seed_portfolio
 from portfolio.services.users import issue_api_token
-from tests.conftest import Auth
+from tests.conftest import Auth, OwnContextClient
 
 ANONYMOUS = "anonymous"
 
@@ -59,7 +59,7 @@ def test_a_route_without_a_declared_permission_is_refused():
 @pytest.mark.parametrize("who", [ANONYMOUS, *Role])
 def test_each_role_reaches_exactly_the_routes_its_permissions_allow(app, users, who):
     seed_portfolio(3)
-    client = app.test_client()
+    client = OwnContextClient(app, app.response_class)
     headers = {}
     if who != ANONYMOUS:
         Auth(client).login(who)
@@ -92,11 +92,7 @@ def test_each_role_reaches_exactly_the_routes_its_permissions_allow(app, users, 
         if permission is None:  # public
             ok = status < 500
         elif who == ANONYMOUS:
-            ok = (
-                status == 401
-                if is_api
-                else (status == 302 and "/connexion" in location)
-            )
+            ok = status == 401 if is_api else (status == 302 and "/connexion" in location)
         elif can(who, permission):
             ok = status not in (401, 403) and status < 500
         else:

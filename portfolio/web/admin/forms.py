@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,14 +10,23 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from portfolio.domain.vocabulary import ProgrammeStatus, Role
 from portfolio.web.fields import EMPTY, MoneyField, optional_int, region_choices
+from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices(Role), validators=[DataRequired()])
@@ -33,7 +41,7 @@ class UserForm(FlaskForm):
         return self
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(BaseForm):
     code = StringField(
         _l("Code"),
         validators=[
@@ -61,25 +69,25 @@ class ProgrammeForm(FlaskForm):
 
     def validate_budget_xof(self, field):
         if field.data is not None and (field.data < 0 or field.data > 10**13):
-            raise ValueError(_l("The budget must be between 0 and 10 000 000 000 000 FCFA."))
+            raise ValidationError(_l("The budget must be between 0 and 10 000 000 000 000 FCFA."))
 
 
-class RegionForm(FlaskForm):
+class RegionForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
 
 
-class CommuneForm(FlaskForm):
+class CommuneForm(BaseForm):
     region_id = SelectField(_l("Region"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     cercle = StringField(_l("Cercle"), validators=[Optional(), Length(max=80)])
 
 
-class VillageForm(FlaskForm):
+class VillageForm(BaseForm):
     commune_id = SelectField(_l("Commune"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
 
 
-class SectorForm(FlaskForm):
+class SectorForm(BaseForm):
     code = StringField(
         _l("Code"),
         validators=[

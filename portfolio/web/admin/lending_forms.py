@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portfolio.domain.loans import Frequency, GraceInterest, LenderType, RepaymentMethod
 from portfolio.web.fields import MoneyField, PercentField
+from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
 from portfolio.web.loans.forms import ROUNDING
 
@@ -25,13 +25,13 @@ def _percent(fraction: Decimal | None) -> Decimal | None:
     return None if fraction is None else (fraction * HUNDRED).normalize()
 
 
-class LenderForm(FlaskForm):
+class LenderForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     lender_type = SelectField(_l("Kind of lender"), choices=choices(LenderType))
     active = BooleanField(_l("Active"), default=True)
 
 
-class LoanProductForm(FlaskForm):
+class LoanProductForm(BaseForm):
     lender_id = SelectField(_l("Lender"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name of the product"), validators=[DataRequired(), Length(max=120)])
     method = SelectField(_l("Method"), choices=choices(RepaymentMethod))
@@ -97,7 +97,7 @@ class LoanProductForm(FlaskForm):
         }
 
 
-class UsuryCeilingForm(FlaskForm):
+class UsuryCeilingForm(BaseForm):
     lender_type = SelectField(_l("Kind of lender"), choices=choices(LenderType))
     rate_percent = PercentField(
         _l("Usury rate (% per year)"), validators=[InputRequired(), NumberRange(0.01, 99)]

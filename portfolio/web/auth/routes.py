@@ -35,7 +35,11 @@ def login():
         if user is None:
             form.password.errors.append(_("Wrong email address or password."))
         else:
+            # A fresh session at login (no fixation), keeping only the chosen language.
+            locale = session.get("locale")
             session.clear()
+            if locale:
+                session["locale"] = locale
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -15,12 +14,13 @@ from portfolio.web.fields import (
     programme_choices,
     village_choices,
 )
+from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
 
 PHONE = Regexp(r"^\+?[0-9 ]{8,20}$", message=_l("Enter a phone number, e.g. +223 76 12 34 56."))
 
 
-class BeneficiaryForm(FlaskForm):
+class BeneficiaryForm(BaseForm):
     programme_id = SelectField(_l("Programme"), coerce=int, validators=[DataRequired()])
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -14,10 +13,11 @@ from portfolio.web.fields import (
     sector_choices,
     village_choices,
 )
+from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
 
 
-class EnterpriseForm(FlaskForm):
+class EnterpriseForm(BaseForm):
     programme_id = SelectField(_l("Programme"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name of the business"), validators=[DataRequired(), Length(max=120)])
     sector_id = SelectField(_l("Sector"), coerce=int, validators=[DataRequired()])
@@ -53,7 +53,7 @@ class NewEnterpriseForm(EnterpriseForm):
     )
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     beneficiary_id = IntegerField(
         _l("Beneficiary number"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)]
     )
@@ -65,5 +65,5 @@ class MemberForm(FlaskForm):
     )
 
 
-class RemoveMemberForm(FlaskForm):
+class RemoveMemberForm(BaseForm):
     """Carries only the CSRF token: the member comes from the URL."""

@@ -117,6 +117,8 @@ def new():
         try:
             enterprise = create_enterprise(values, form.owner_id.data, region_scope())
         except ServiceError as error:
+            if error.field == "beneficiary_id":  # the form calls the owner "owner_id"
+                error.field = "owner_id"
             show_service_error(form, error)
         else:
             flash(_("Enterprise %(name)s created.", name=enterprise.name), "success")

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import (
     DataRequired,
@@ -26,6 +25,7 @@ from portfolio.domain.loans import (
 )
 from portfolio.models import LoanProduct
 from portfolio.web.fields import EMPTY, MoneyField, PercentField, optional_int
+from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
 
 MONTHS = [
@@ -49,7 +49,7 @@ HUNDRED = Decimal(100)
 MAX_AMOUNT_XOF = 10**10
 
 
-class ScenarioForm(FlaskForm):
+class ScenarioForm(BaseForm):
     """One loan as the lender quotes it. Read from the query string (GET: nothing changes)."""
 
     class Meta:
@@ -170,7 +170,7 @@ class ScenarioForm(FlaskForm):
         return {f"{self._prefix}{key}": value for key, value in values.items()}
 
 
-class IncomeForm(FlaskForm):
+class IncomeForm(BaseForm):
     class Meta:
         csrf = False
 
