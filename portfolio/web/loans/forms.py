@@ -84,11 +84,11 @@ class ScenarioForm(BaseForm):
         default=GraceInterest.NONE.value,
     )
     upfront_fee_percent = PercentField(
-        _l("Application fee (% of the amount)"), validators=[Optional()]
+        _l("Application fee (percentage of the amount)"), validators=[Optional()]
     )
     upfront_fee_xof = MoneyField(_l("Fixed fees (FCFA)"), validators=[Optional()])
     savings_upfront_percent = PercentField(
-        _l("Compulsory savings withheld (% of the amount)"), validators=[Optional()]
+        _l("Compulsory savings withheld (percentage of the amount)"), validators=[Optional()]
     )
     savings_per_instalment_xof = MoneyField(
         _l("Savings deposit with each instalment (FCFA)"), validators=[Optional()]
