@@ -27,6 +27,11 @@ def money(amount: int | None) -> str:
     return format_xof(amount, str(get_locale()))
 
 
+def francs(amount: int | None) -> str:
+    """`1 250 000` with no currency: for tables whose caption says FCFA."""
+    return "" if amount is None else format_xof(amount, str(get_locale())).removesuffix("FCFA").strip()
+
+
 def day(value: date | datetime | None) -> str:
     """23/11/2026: day first in both languages, as everyone in Mali writes it."""
     if value is None:
@@ -59,6 +64,7 @@ def ratio(value: Decimal | None) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(money)
+    app.add_template_filter(francs)
     app.add_template_filter(day)
     app.add_template_filter(moment)
     app.add_template_filter(percent)
