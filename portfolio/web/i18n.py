@@ -29,7 +29,9 @@ def money(amount: int | None) -> str:
 
 def francs(amount: int | None) -> str:
     """`1 250 000` with no currency: for tables whose caption says FCFA."""
-    return "" if amount is None else format_xof(amount, str(get_locale())).removesuffix("FCFA").strip()
+    return (
+        "" if amount is None else format_xof(amount, str(get_locale())).removesuffix("FCFA").strip()
+    )
 
 
 def day(value: date | datetime | None) -> str:

@@ -53,7 +53,8 @@ class LoanProductForm(BaseForm):
         _l("Interest during the grace period"), choices=choices(GraceInterest)
     )
     upfront_fee_percent = PercentField(
-        _l("Application fee (percentage of the amount)"), validators=[Optional(), NumberRange(0, 99)]
+        _l("Application fee (percentage of the amount)"),
+        validators=[Optional(), NumberRange(0, 99)],
     )
     upfront_fee_xof = MoneyField(_l("Fixed fees (FCFA)"), validators=[Optional()])
     savings_upfront_percent = PercentField(
