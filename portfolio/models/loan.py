@@ -1,0 +1,129 @@
+"""Microloans: the application with its terms, the stored schedule, the allocations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from portfolio.domain.ledger_vocabulary import LoanStatus
+from portfolio.domain.loans import Frequency, GraceInterest, RepaymentMethod
+from portfolio.models.base import Rate, db, enum_column, money_column, utcnow
+from portfolio.models.budget import BudgetLine
+from portfolio.models.enterprise import Enterprise
+from portfolio.models.lending import Lender, LoanProduct
+
+
+class Loan(db.Model):
+    """A loan from application to closure. Its money moves only through journal entries."""
+
+    __tablename__ = "loan"
+    __table_args__ = (
+        sa.CheckConstraint("amount_xof > 0", name="amount_positive"),
+        sa.CheckConstraint("instalments BETWEEN 1 AND 520", name="instalments_range"),
+        sa.CheckConstraint(
+            "approved_by_id IS NULL OR approved_by_id <> created_by_id", name="maker_checker"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enterprise_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("enterprise.id"), index=True)
+    lender_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("lender.id"), index=True)
+    product_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("loan_product.id"))
+    #: The programme's loan/guarantee line, when the programme funds or guarantees it.
+    budget_line_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("budget_line.id"))
+    status: so.Mapped[LoanStatus] = so.mapped_column(
+        enum_column(LoanStatus, "loan_status"), index=True
+    )
+    purpose: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    # The engine's terms (portfolio.domain.loans.LoanTerms), as agreed.
+    amount_xof: so.Mapped[int] = money_column()
+    annual_rate: so.Mapped[Decimal] = so.mapped_column(Rate())
+    method: so.Mapped[RepaymentMethod] = so.mapped_column(
+        enum_column(RepaymentMethod, "repayment_method")
+    )
+    frequency: so.Mapped[Frequency] = so.mapped_column(enum_column(Frequency, "frequency"))
+    instalments: so.Mapped[int]
+    grace_principal_periods: so.Mapped[int] = so.mapped_column(default=0)
+    grace_interest: so.Mapped[GraceInterest] = so.mapped_column(
+        enum_column(GraceInterest, "grace_interest"), default=GraceInterest.NONE
+    )
+    upfront_fee_rate: so.Mapped[Decimal] = so.mapped_column(Rate(), default=Decimal(0))
+    upfront_fee_xof: so.Mapped[int] = money_column(default=0)
+    savings_upfront_rate: so.Mapped[Decimal] = so.mapped_column(Rate(), default=Decimal(0))
+    savings_per_instalment_xof: so.Mapped[int] = money_column(default=0)
+    savings_annual_rate: so.Mapped[Decimal] = so.mapped_column(Rate(), default=Decimal(0))
+    rounding_multiple: so.Mapped[int] = so.mapped_column(default=1)
+    first_due_on: so.Mapped[date | None]
+    applied_on: so.Mapped[date]
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    #: Maker-checker: a manager other than the person who created the application.
+    approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    approved_on: so.Mapped[date | None]
+    decision_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    disbursed_on: so.Mapped[date | None]
+    closed_on: so.Mapped[date | None]
+    #: Rescheduled at least once; a restructured loan stays in PAR (DOMAIN.md §5).
+    restructured: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Which stored schedule is in force (1, then 2 after a reschedule, ...).
+    schedule_version: so.Mapped[int] = so.mapped_column(default=0)
+    #: Optimistic locking: two officers saving the same loan cannot both win.
+    version_id: so.Mapped[int] = so.mapped_column(default=1)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    enterprise: so.Mapped[Enterprise] = so.relationship()
+    lender: so.Mapped[Lender] = so.relationship()
+    product: so.Mapped[LoanProduct | None] = so.relationship()
+    budget_line: so.Mapped[BudgetLine | None] = so.relationship()
+
+
+class LoanInstalment(db.Model):
+    """One row of a stored schedule. Schedules are never edited: a reschedule adds a
+    new version and the loan points to it."""
+
+    __tablename__ = "loan_instalment"
+    __table_args__ = (
+        sa.UniqueConstraint("loan_id", "schedule_version", "number"),
+        sa.CheckConstraint(
+            "principal_xof >= 0 AND interest_xof >= 0 AND fee_xof >= 0", name="parts_not_negative"
+        ),
+        sa.Index("ix_loan_instalment_due", "loan_id", "schedule_version", "due_on"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    loan_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("loan.id"))
+    schedule_version: so.Mapped[int]
+    number: so.Mapped[int]
+    due_on: so.Mapped[date]
+    principal_xof: so.Mapped[int] = money_column()
+    interest_xof: so.Mapped[int] = money_column()
+    fee_xof: so.Mapped[int] = money_column(default=0)
+    savings_xof: so.Mapped[int] = money_column(default=0)
+
+
+class LoanAllocation(db.Model):
+    """How repayments were applied to instalments (fees, then interest, then principal).
+
+    Derived data, not a financial record: recomputed for a loan whenever its
+    journal changes (a backdated repayment or a reversal re-runs allocation),
+    and kept so arrears and PAR can be computed in SQL for any date.
+    """
+
+    __tablename__ = "loan_allocation"
+    __table_args__ = (sa.Index("ix_loan_allocation_loan_paid", "loan_id", "paid_on"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    loan_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("loan.id"))
+    instalment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("loan_instalment.id"), index=True
+    )
+    entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("journal_entry.id"), index=True)
+    #: The repayment's value date, copied so "paid by date D" is one indexed filter.
+    paid_on: so.Mapped[date]
+    fee_xof: so.Mapped[int] = money_column(default=0)
+    interest_xof: so.Mapped[int] = money_column(default=0)
+    principal_xof: so.Mapped[int] = money_column(default=0)
