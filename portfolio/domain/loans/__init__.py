@@ -13,6 +13,7 @@ from .affordability import (
     max_affordable_amount,
     monthly_equivalent_instalment,
 )
+from .batch import BatchSchedules, build_schedules
 from .pricing import Pricing, borrower_cash_flows, price, savings_interest_xof, solve_irr
 from .schedule import Schedule, ScheduleRow, ScheduleTotals, build_schedule, level_instalment, pmt
 from .simulation import Affordability, Simulation, simulate, simulation_as_dict
@@ -38,6 +39,8 @@ from .usury import (
 )
 
 __all__ = [
+    "BatchSchedules",
+    "build_schedules",
     "Affordability",
     "Simulation",
     "simulate",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Context, Decimal, localcontext
+from fractions import Fraction
 
 from .terms import GraceInterest, LoanTerms, RepaymentMethod, round_half_up
 
@@ -65,12 +66,25 @@ class Schedule:
         return self.rows[-1].due_on
 
 
-def pmt(rate: Decimal, periods: int, principal: Decimal | int) -> Decimal:
-    """Level payment repaying ``principal`` over ``periods`` at ``rate`` per period."""
+def _to_decimal(value: Fraction) -> Decimal:
+    # One correctly rounded division: an exact half (7 022.5) stays exactly a
+    # half, so rounding it half-up goes up, as DOMAIN.md §3 says.
     with localcontext(_CONTEXT):
-        if rate == 0:
-            return Decimal(principal) / periods
-        return Decimal(principal) * rate / (1 - (1 + rate) ** -periods)
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def pmt(rate: Decimal, periods: int, principal: Decimal | int) -> Decimal:
+    """Level payment repaying ``principal`` over ``periods`` at ``rate`` per period.
+
+    Computed with exact fractions, then converted once: with 34-digit
+    decimals the power (1 + r)^-n left 7 022.5 as 7 022.4999..., which
+    rounded the wrong way.
+    """
+    r, amount = Fraction(rate), Fraction(principal)
+    if r == 0:
+        return _to_decimal(amount / periods)
+    growth = (1 + r) ** periods
+    return _to_decimal(amount * r * growth / (growth - 1))
 
 
 def level_instalment(rate: Decimal, gaps: Sequence[int], principal: Decimal | int) -> Decimal:
@@ -81,13 +95,13 @@ def level_instalment(rate: Decimal, gaps: Sequence[int], principal: Decimal | in
     X = A prod(1 + r gap) / sum_j prod_{l>j}(1 + r gap_l). With every gap 1
     this is exactly ``pmt``.
     """
-    with localcontext(_CONTEXT):
-        growth = Decimal(1)  # prod over l > j, built from the last instalment backwards
-        denominator = Decimal(0)
-        for gap in reversed(gaps):
-            denominator += growth
-            growth *= 1 + rate * gap
-        return Decimal(principal) * growth / denominator
+    r = Fraction(rate)
+    growth = Fraction(1)  # prod over l > j, built from the last instalment backwards
+    denominator = Fraction(0)
+    for gap in reversed(gaps):
+        denominator += growth
+        growth *= 1 + r * gap
+    return _to_decimal(Fraction(principal) * growth / denominator)
 
 
 def build_schedule(terms: LoanTerms) -> Schedule:
@@ -134,7 +148,7 @@ def _build(terms: LoanTerms) -> Schedule:
         instalment = round_half_up(level, multiple)
     principal_share = round_half_up(Decimal(amount) / repayments, multiple)
 
-    flat_total = round_half_up(amount * rate * n, multiple)
+    flat_total = round_half_up(amount * n * terms.annual_rate / terms.periods_per_year, multiple)
     flat_share = round_half_up(Decimal(flat_total) / n, multiple)
     flat_charged = 0  # flat interest accounted so far, charged or waived
 
@@ -150,7 +164,9 @@ def _build(terms: LoanTerms) -> Schedule:
             )
             flat_charged += interest_k
         else:
-            interest_k = round_half_up(balance * rate, multiple)
+            interest_k = round_half_up(
+                balance * terms.annual_rate / terms.periods_per_year, multiple
+            )
 
         if k <= grace:
             if terms.grace_interest is GraceInterest.DEFERRED:
