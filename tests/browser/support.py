@@ -12,6 +12,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
 from portfolio.domain.vocabulary import Role
+from portfolio.web.labels import label
 from tests.conftest import PASSWORD
 
 
@@ -19,6 +20,12 @@ def t(msgid: str, locale: str = "fr", **variables) -> str:
     """The text a person reads for `msgid` in `locale` (needs an app context)."""
     with force_locale(locale):
         return gettext(msgid, **variables)
+
+
+def label_of(value, locale: str = "fr") -> str:
+    """The label a person reads for a stored value (status, role...), in `locale`."""
+    with force_locale(locale):
+        return label(value)
 
 
 def log_in(page: Page, role: Role, password: str = PASSWORD) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from portfolio.domain.vocabulary import EnterpriseStatus
 from portfolio.models import Beneficiary, Enterprise, Sector, db
 from portfolio.services.demo import seed_portfolio
-from tests.browser.support import main_menu, t
+from tests.browser.support import label_of, main_menu, t
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -88,7 +88,9 @@ def test_a_manager_logs_in_reads_the_figures_and_finds_an_enterprise_by_status_a
 
     # Filter: operating businesses of one sector; sector names are in French.
     expect(page.locator("select[name=region_id] option")).to_contain_text(["Gao", "Kayes"])
-    page.get_by_role("combobox", name=t("Status"), exact=True).select_option(label=t("Operating"))
+    page.get_by_role("combobox", name=t("Status"), exact=True).select_option(
+        label=label_of(EnterpriseStatus.ACTIVE)
+    )
     page.get_by_role("combobox", name=t("Sector"), exact=True).select_option(label=sector_fr)
     page.get_by_role("button", name=t("Filter")).click()
     expect(page).to_have_url(re.compile(rf"[?&]sector_id={sector_id}(&|$)"))
@@ -98,7 +100,7 @@ def test_a_manager_logs_in_reads_the_figures_and_finds_an_enterprise_by_status_a
     expect(page.get_by_role("combobox", name=t("Status"), exact=True)).to_have_value("active")
     status_cells = rows.locator(f"td[data-label='{t('Status')}']")
     sector_cells = rows.locator(f"td[data-label='{t('Sector')}']")
-    expect(status_cells).to_have_text([t("Operating")] * min(expected, per_page))
+    expect(status_cells).to_have_text([label_of(EnterpriseStatus.ACTIVE)] * min(expected, per_page))
     expect(sector_cells).to_have_text([sector_fr] * min(expected, per_page))
     screenshot(page, "filtered")
 
@@ -108,7 +110,7 @@ def test_a_manager_logs_in_reads_the_figures_and_finds_an_enterprise_by_status_a
     first.click()
     expect(page).to_have_url(re.compile(r"/entreprises/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
-    expect(page.get_by_role("heading", level=1)).to_contain_text(t("Operating"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(label_of(EnterpriseStatus.ACTIVE))
     expect(page.locator("dl.facts")).to_contain_text(sector_fr)
     expect(page.get_by_role("heading", level=2, name=t("Members"))).to_be_visible()
     screenshot(page, "enterprise")
