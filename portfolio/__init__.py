@@ -38,11 +38,24 @@ def create_app(config: dict | None = None) -> Flask:
     from portfolio.web.admin import bp as admin_bp
     from portfolio.web.auth import bp as auth_bp
     from portfolio.web.beneficiaries import bp as beneficiaries_bp
+    from portfolio.web.budgets import bp as budgets_bp
     from portfolio.web.enterprises import bp as enterprises_bp
+    from portfolio.web.grants import bp as grants_bp
+    from portfolio.web.kits import bp as kits_bp
     from portfolio.web.loans import bp as loans_bp
     from portfolio.web.main import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, beneficiaries_bp, enterprises_bp, loans_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        beneficiaries_bp,
+        enterprises_bp,
+        budgets_bp,
+        grants_bp,
+        kits_bp,
+        loans_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
     # The API authenticates with bearer tokens only, never the session cookie,
     # so a forged cross-site request has nothing to ride on: no CSRF token needed.

@@ -28,11 +28,25 @@ class Permission(StrEnum):
     SIMULATE_LOANS = "loans.simulate"
     #: Lenders and their loan products (the simulator's presets).
     MANAGE_LENDERS = "lenders.manage"
+    #: See grants, kits, allowances and loans (field monitors: their region's).
+    VIEW_LEDGER = "ledger.view"
+    #: Record grants, tranche payments, kit handovers, allowances, loan
+    #: applications, disbursements and repayments, and reverse mistakes.
+    RECORD_LEDGER = "ledger.record"
+    #: Budget lines and raising them (recorded with a reason).
+    MANAGE_BUDGETS = "budgets.manage"
+    #: The kit catalogue per trade.
+    MANAGE_KIT_CATALOGUE = "kits.catalogue"
+    #: Approve or reject a loan application, write a loan off (never one's own).
+    APPROVE_LOANS = "loans.approve"
+    #: Read the audit log (who changed what, when).
+    VIEW_AUDIT_LOG = "audit.view"
 
 
 _EVERYONE = frozenset(
     {
         Permission.VIEW_PORTFOLIO,
+        Permission.VIEW_LEDGER,
         Permission.VIEW_BENEFICIARIES,
         Permission.VIEW_ENTERPRISES,
         Permission.EDIT_BENEFICIARIES,
@@ -49,9 +63,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_PROGRAMMES,
         Permission.SIMULATE_LOANS,
         Permission.MANAGE_LENDERS,
+        Permission.RECORD_LEDGER,
+        Permission.MANAGE_BUDGETS,
+        Permission.MANAGE_KIT_CATALOGUE,
+        Permission.APPROVE_LOANS,
+        Permission.VIEW_AUDIT_LOG,
     },
     Role.FINANCE: _EVERYONE
-    | {Permission.EXPORT_PERSONAL_DATA, Permission.SIMULATE_LOANS, Permission.MANAGE_LENDERS},
+    | {
+        Permission.EXPORT_PERSONAL_DATA,
+        Permission.SIMULATE_LOANS,
+        Permission.MANAGE_LENDERS,
+        Permission.RECORD_LEDGER,
+    },
     # Monitors edit what they see in the field, but do not carry bulk
     # exports of returnees' personal data on their phones.
     Role.MONITOR: _EVERYONE,

@@ -8,6 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import SelectChoice
 
+from portfolio.domain.ledger_vocabulary import (
+    AllowanceKind,
+    EntryKind,
+    Instrument,
+    LoanStatus,
+    PaymentChannel,
+)
 from portfolio.domain.loans import (
     DscrVerdict,
     Frequency,
@@ -67,6 +74,30 @@ LABELS: tuple[tuple[StrEnum, object], ...] = (
     (DscrVerdict.FINE, _l("The business can carry it")),
     (DscrVerdict.TIGHT, _l("Tight: little margin left")),
     (DscrVerdict.NOT_CARRIED, _l("The business alone cannot carry it")),
+    (Instrument.GRANT, _l("Grants")),
+    (Instrument.KIT, _l("Starter kits")),
+    (Instrument.LOAN, _l("Loans and guarantees")),
+    (Instrument.TRAINING, _l("Training allowances")),
+    (PaymentChannel.CASH, _l("Cash")),
+    (PaymentChannel.MOBILE_MONEY, _l("Mobile money")),
+    (PaymentChannel.BANK_TRANSFER, _l("Bank transfer")),
+    (AllowanceKind.STIPEND, _l("Monthly training allowance")),
+    (AllowanceKind.DAYCARE, _l("Day-care costs")),
+    (LoanStatus.APPLIED, _lp("loan status", "Application")),
+    (LoanStatus.APPROVED, _lp("loan status", "Approved")),
+    (LoanStatus.REJECTED, _lp("loan status", "Rejected")),
+    (LoanStatus.ACTIVE, _lp("loan status", "Being repaid")),
+    (LoanStatus.CLOSED, _lp("loan status", "Repaid")),
+    (LoanStatus.WRITTEN_OFF, _lp("loan status", "Written off")),
+    (EntryKind.GRANT_PAYMENT, _l("Grant payment")),
+    (EntryKind.KIT_DELIVERY, _l("Kit handover")),
+    (EntryKind.ALLOWANCE_PAYMENT, _l("Allowance payment")),
+    (EntryKind.LOAN_DISBURSEMENT, _l("Disbursement")),
+    (EntryKind.LOAN_REPAYMENT, _l("Repayment")),
+    (EntryKind.LOAN_REFUND, _l("Refund of an overpayment")),
+    (EntryKind.LOAN_WRITE_OFF, _l("Write-off")),
+    (EntryKind.LOAN_RECOVERY, _l("Recovery after write-off")),
+    (EntryKind.REVERSAL, _l("Reversal")),
 )
 
 

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("grants", __name__, url_prefix="/subventions")
+
+from portfolio.web.grants import routes  # noqa: E402,F401

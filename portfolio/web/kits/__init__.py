@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("kits", __name__, url_prefix="/kits")
+
+from portfolio.web.kits import routes  # noqa: E402,F401

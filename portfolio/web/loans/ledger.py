@@ -1,0 +1,1 @@
+"""Loan pages: applications, approval, disbursement, repayments (filled in by the owner)."""
