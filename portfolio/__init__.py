@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portfolio.web import i18n
 
     db.init_app(app)
+    _init_audit_log()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -73,6 +74,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _init_audit_log() -> None:
+    import sqlalchemy.orm as so
+
+    from portfolio.services.audit import register_audit_log
+
+    register_audit_log(so.Session)
 
 
 def _init_login(app: Flask) -> None:

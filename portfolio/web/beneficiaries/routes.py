@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portfolio.domain.permissions import Permission
 from portfolio.domain.vocabulary import ReturnKind, Sex
 from portfolio.models import Beneficiary, Enterprise, EnterpriseMember, db
 from portfolio.reporting.beneficiaries import beneficiary_page, beneficiary_rows
+from portfolio.services.audit import record_event
 from portfolio.services.beneficiaries import register_beneficiary, update_beneficiary
 from portfolio.services.unit_of_work import ServiceError
 from portfolio.web.access import region_scope, requires
@@ -51,6 +52,8 @@ def index():
 @requires(Permission.EXPORT_PERSONAL_DATA)
 def export():
     filters = list_filter(**FILTER_VALUES)
+    # Bulk exports of personal data are recorded: who took what, with which filters.
+    record_event("export", "beneficiary", {"filters": request.query_string.decode()[:500]})
     header = [
         _("ID"),
         _("First name"),

@@ -8,6 +8,7 @@ from portfolio.domain.permissions import Permission
 from portfolio.domain.vocabulary import EnterpriseKind, EnterpriseStatus, Sex
 from portfolio.models import Enterprise, db
 from portfolio.reporting.enterprises import enterprise_page, enterprise_rows
+from portfolio.services.audit import record_event
 from portfolio.services.enterprises import (
     add_member,
     create_enterprise,
@@ -60,6 +61,8 @@ def index():
 @requires(Permission.EXPORT_PERSONAL_DATA)
 def export():
     filters = list_filter(**FILTER_VALUES)
+    # Bulk exports of personal data are recorded: who took what, with which filters.
+    record_event("export", "enterprise", {"filters": request.query_string.decode()[:500]})
     locale = str(get_locale())
     header = [
         _("ID"),
