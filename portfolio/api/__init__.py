@@ -17,5 +17,6 @@ from portfolio.api import (  # noqa: E402,F401
     loan_ledger,
     loans,
     openapi,
+    portfolio,
     reference,
 )

@@ -69,3 +69,15 @@ class JournalEntry(db.Model):
     idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
 
     reverses: so.Mapped[JournalEntry | None] = so.relationship(remote_side=[id])
+
+
+def standing(
+    query: sa.Select, entry: type[JournalEntry] | so.AliasedClass = JournalEntry
+) -> sa.Select:
+    """Restrict a query on journal entries to those still standing: not reversals,
+    and not cancelled by one."""
+    reversal = so.aliased(JournalEntry)
+    return query.where(
+        entry.kind != EntryKind.REVERSAL,
+        ~sa.exists().where(reversal.reverses_id == entry.id),
+    )

@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from portfolio.domain.ledger_vocabulary import EntryKind
 from portfolio.models import JournalEntry, db
+from portfolio.models.journal import standing as standing  # re-exported for services
 from portfolio.services.unit_of_work import ServiceError
 
 
@@ -21,15 +21,6 @@ class DuplicateSubmission(Exception):
     def __init__(self, entry: JournalEntry):
         super().__init__(entry.id)
         self.entry = entry
-
-
-def standing(query: sa.Select, entry: type[JournalEntry] | Any = JournalEntry) -> sa.Select:
-    """Restrict a query on journal entries to those not cancelled by a reversal."""
-    reversal = so.aliased(JournalEntry)
-    return query.where(
-        entry.kind != EntryKind.REVERSAL,
-        ~sa.exists().where(reversal.reverses_id == entry.id),
-    )
 
 
 def existing_submission(idempotency_key: str | None) -> JournalEntry | None:

@@ -1,0 +1,316 @@
+"""Arrears and portfolio at risk as of any date, computed in SQL (DOMAIN.md §5).
+
+The same rules as portfolio.domain.ledger.arrears_on, for a whole
+portfolio at once: a loan's days past due come from the oldest instalment
+due before the date and not fully paid by it; PAR counts the WHOLE
+outstanding principal of loans past the threshold. Dates are compared in
+Python-computed cut-offs (DPD > 30 ⇔ oldest late due date < D − 30), so no
+date arithmetic runs in SQL and SQLite and PostgreSQL agree.
+
+Loans are judged on the schedule currently in force (after a reschedule,
+the new one): a restructured loan is measured against what it owes now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from portfolio.domain.ledger import AGEING_BUCKETS
+from portfolio.domain.ledger_vocabulary import EntryKind
+from portfolio.models import (
+    Beneficiary,
+    Commune,
+    Enterprise,
+    EnterpriseMember,
+    JournalEntry,
+    Lender,
+    Loan,
+    LoanAllocation,
+    LoanInstalment,
+    db,
+)
+from portfolio.models.journal import standing
+from portfolio.reporting.enterprises import LEAD_ROLES
+from portfolio.reporting.pagination import Page, paginate
+
+
+@dataclass(frozen=True)
+class ArrearsFilter:
+    programme_id: int | None = None
+    lender_id: int | None = None
+    region_id: int | None = None
+    sector_id: int | None = None
+    sex: str | None = None
+    scope_region_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LoanArrearsRow:
+    loan_id: int
+    enterprise_id: int
+    enterprise: str
+    owner: str | None
+    phone: str | None
+    lender: str
+    oldest_late_on: date | None
+    overdue_xof: int
+    outstanding_xof: int
+    next_due_on: date | None
+    as_of: date
+
+    @property
+    def days_past_due(self) -> int:
+        return (self.as_of - self.oldest_late_on).days if self.oldest_late_on else 0
+
+
+@dataclass(frozen=True)
+class BucketTotal:
+    bucket: str
+    loans: int
+    outstanding_xof: int
+
+
+@dataclass(frozen=True)
+class PortfolioQuality:
+    as_of: date
+    loans: int
+    outstanding_xof: int
+    overdue_xof: int
+    par30_xof: int
+    par90_xof: int
+    buckets: list[BucketTotal]
+
+    @property
+    def par30(self) -> Decimal:
+        return (
+            Decimal(self.par30_xof) / self.outstanding_xof if self.outstanding_xof else Decimal(0)
+        )
+
+    @property
+    def par90(self) -> Decimal:
+        return (
+            Decimal(self.par90_xof) / self.outstanding_xof if self.outstanding_xof else Decimal(0)
+        )
+
+
+def _sum_entries(kind: EntryKind, as_of: date) -> sa.Subquery:
+    return standing(
+        sa.select(JournalEntry.loan_id, sa.func.sum(JournalEntry.amount_xof).label("xof"))
+        .where(JournalEntry.kind == kind, JournalEntry.value_on <= as_of)
+        .group_by(JournalEntry.loan_id)
+    ).subquery()
+
+
+def _per_loan(as_of: date) -> sa.Subquery:
+    """One row per loan disbursed by `as_of`: oldest late due date, overdue, outstanding."""
+    paid = (
+        sa.select(
+            LoanAllocation.instalment_id,
+            sa.func.sum(
+                LoanAllocation.fee_xof + LoanAllocation.interest_xof + LoanAllocation.principal_xof
+            ).label("paid"),
+        )
+        .where(LoanAllocation.paid_on <= as_of)
+        .group_by(LoanAllocation.instalment_id)
+        .subquery()
+    )
+    owed = (
+        LoanInstalment.fee_xof
+        + LoanInstalment.interest_xof
+        + LoanInstalment.principal_xof
+        - sa.func.coalesce(paid.c.paid, 0)
+    )
+    due = (
+        sa.select(
+            LoanInstalment.loan_id,
+            sa.func.min(LoanInstalment.due_on)
+            .filter(LoanInstalment.due_on < as_of, owed > 0)
+            .label("oldest_late_on"),
+            sa.func.coalesce(sa.func.sum(owed).filter(LoanInstalment.due_on < as_of), 0).label(
+                "overdue_xof"
+            ),
+            sa.func.min(LoanInstalment.due_on)
+            .filter(LoanInstalment.due_on >= as_of, owed > 0)
+            .label("next_due_on"),
+        )
+        .join(
+            Loan,
+            sa.and_(
+                Loan.id == LoanInstalment.loan_id,
+                Loan.schedule_version == LoanInstalment.schedule_version,
+            ),
+        )
+        .outerjoin(paid, paid.c.instalment_id == LoanInstalment.id)
+        .group_by(LoanInstalment.loan_id)
+        .subquery()
+    )
+    principal_paid = (
+        sa.select(LoanAllocation.loan_id, sa.func.sum(LoanAllocation.principal_xof).label("xof"))
+        .where(LoanAllocation.paid_on <= as_of)
+        .group_by(LoanAllocation.loan_id)
+        .subquery()
+    )
+    disbursed = _sum_entries(EntryKind.LOAN_DISBURSEMENT, as_of)
+    written_off = _sum_entries(EntryKind.LOAN_WRITE_OFF, as_of)
+    outstanding = sa.case(
+        (written_off.c.xof.is_not(None), 0),
+        else_=disbursed.c.xof - sa.func.coalesce(principal_paid.c.xof, 0),
+    )
+    return (
+        sa.select(
+            Loan.id.label("loan_id"),
+            sa.case((written_off.c.xof.is_not(None), None), else_=due.c.oldest_late_on).label(
+                "oldest_late_on"
+            ),
+            sa.case(
+                (written_off.c.xof.is_not(None), 0), else_=sa.func.coalesce(due.c.overdue_xof, 0)
+            ).label("overdue_xof"),
+            due.c.next_due_on,
+            outstanding.label("outstanding_xof"),
+        )
+        .join(disbursed, disbursed.c.loan_id == Loan.id)
+        .outerjoin(due, due.c.loan_id == Loan.id)
+        .outerjoin(principal_paid, principal_paid.c.loan_id == Loan.id)
+        .outerjoin(written_off, written_off.c.loan_id == Loan.id)
+        .subquery()
+    )
+
+
+def _filtered(query: sa.Select, f: ArrearsFilter) -> sa.Select:
+    query = query.join(Enterprise, Enterprise.id == Loan.enterprise_id).join(
+        Commune, Commune.id == Enterprise.commune_id
+    )
+    if f.scope_region_id is not None:
+        query = query.where(Commune.region_id == f.scope_region_id)
+    if f.region_id:
+        query = query.where(Commune.region_id == f.region_id)
+    if f.programme_id:
+        query = query.where(Enterprise.programme_id == f.programme_id)
+    if f.sector_id:
+        query = query.where(Enterprise.sector_id == f.sector_id)
+    if f.lender_id:
+        query = query.where(Loan.lender_id == f.lender_id)
+    if f.sex:
+        query = query.where(
+            sa.exists()
+            .where(
+                EnterpriseMember.enterprise_id == Enterprise.id,
+                EnterpriseMember.role.in_(LEAD_ROLES),
+                EnterpriseMember.beneficiary_id == Beneficiary.id,
+                Beneficiary.sex == f.sex,
+            )
+            .correlate(Enterprise)
+        )
+    return query
+
+
+def portfolio_quality(as_of: date, f: ArrearsFilter | None = None) -> PortfolioQuality:
+    """Outstanding, overdue, PAR30, PAR90 and the ageing buckets: one SQL query."""
+    f = f or ArrearsFilter()
+    loans = _per_loan(as_of)
+    late = loans.c.oldest_late_on
+    outstanding = loans.c.outstanding_xof
+
+    def late_beyond(days: int):
+        return sa.and_(late.is_not(None), late < as_of - timedelta(days=days))
+
+    bucket_columns = []
+    for label, low, high in AGEING_BUCKETS:
+        if low == 0:
+            condition = sa.or_(late.is_(None))
+        else:
+            condition = (
+                sa.and_(late_beyond(low - 1), sa.not_(late_beyond(high)))
+                if high
+                else late_beyond(low - 1)
+            )
+        bucket_columns += [
+            sa.func.count().filter(condition).label(f"n_{label}"),
+            sa.func.coalesce(sa.func.sum(outstanding).filter(condition), 0).label(f"x_{label}"),
+        ]
+    query = _filtered(
+        sa.select(
+            sa.func.count().label("loans"),
+            sa.func.coalesce(sa.func.sum(outstanding), 0).label("outstanding_xof"),
+            sa.func.coalesce(sa.func.sum(loans.c.overdue_xof), 0).label("overdue_xof"),
+            sa.func.coalesce(sa.func.sum(outstanding).filter(late_beyond(30)), 0).label("par30"),
+            sa.func.coalesce(sa.func.sum(outstanding).filter(late_beyond(90)), 0).label("par90"),
+            *bucket_columns,
+        )
+        .select_from(loans)
+        .join(Loan, Loan.id == loans.c.loan_id)
+        .where(outstanding > 0),
+        f,
+    )
+    row = db.session.execute(query).one()._mapping
+    return PortfolioQuality(
+        as_of=as_of,
+        loans=row["loans"],
+        outstanding_xof=int(row["outstanding_xof"]),
+        overdue_xof=int(row["overdue_xof"]),
+        par30_xof=int(row["par30"]),
+        par90_xof=int(row["par90"]),
+        buckets=[
+            BucketTotal(label, row[f"n_{label}"], int(row[f"x_{label}"]))
+            for label, _, _ in AGEING_BUCKETS
+        ],
+    )
+
+
+def due_and_late(
+    as_of: date, f: ArrearsFilter, page: int, per_page: int, due_within_days: int = 7
+) -> Page[LoanArrearsRow]:
+    """Loans late on `as_of` (most days late first), then those falling due within a week:
+    who to call, with the owner's phone."""
+    loans = _per_loan(as_of)
+    owner = (
+        sa.select(Beneficiary.first_name + " " + Beneficiary.last_name)
+        .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
+        .where(
+            EnterpriseMember.enterprise_id == Enterprise.id, EnterpriseMember.role.in_(LEAD_ROLES)
+        )
+        .order_by(EnterpriseMember.id)
+        .limit(1)
+        .correlate(Enterprise)
+        .scalar_subquery()
+    )
+    phone = (
+        sa.select(Beneficiary.phone)
+        .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
+        .where(
+            EnterpriseMember.enterprise_id == Enterprise.id, EnterpriseMember.role.in_(LEAD_ROLES)
+        )
+        .order_by(EnterpriseMember.id)
+        .limit(1)
+        .correlate(Enterprise)
+        .scalar_subquery()
+    )
+    soon = as_of + timedelta(days=due_within_days)
+    query = _filtered(
+        sa.select(
+            loans.c.loan_id,
+            Enterprise.id.label("enterprise_id"),
+            Enterprise.name.label("enterprise"),
+            owner.label("owner"),
+            phone.label("phone"),
+            Lender.name.label("lender"),
+            loans.c.oldest_late_on,
+            loans.c.overdue_xof,
+            loans.c.outstanding_xof,
+            loans.c.next_due_on,
+            sa.literal(as_of, sa.Date).label("as_of"),
+        )
+        .select_from(loans)
+        .join(Loan, Loan.id == loans.c.loan_id)
+        .join(Lender, Lender.id == Loan.lender_id)
+        .where(
+            loans.c.outstanding_xof > 0,
+            sa.or_(loans.c.oldest_late_on.is_not(None), loans.c.next_due_on <= soon),
+        ),
+        f,
+    ).order_by(loans.c.oldest_late_on.asc().nulls_last(), loans.c.next_due_on, Loan.id)
+    return paginate(query, LoanArrearsRow, page, per_page)
