@@ -34,6 +34,7 @@ from portfolio.models import (
     db,
 )
 from portfolio.models.journal import standing
+from portfolio.models.sql import sum_xof
 from portfolio.reporting.enterprises import LEAD_ROLES
 from portfolio.reporting.pagination import Page, paginate
 
@@ -99,7 +100,7 @@ class PortfolioQuality:
 
 def _sum_entries(kind: EntryKind, as_of: date) -> sa.Subquery:
     return standing(
-        sa.select(JournalEntry.loan_id, sa.func.sum(JournalEntry.amount_xof).label("xof"))
+        sa.select(JournalEntry.loan_id, sum_xof(JournalEntry.amount_xof).label("xof"))
         .where(JournalEntry.kind == kind, JournalEntry.value_on <= as_of)
         .group_by(JournalEntry.loan_id)
     ).subquery()
@@ -110,7 +111,7 @@ def _per_loan(as_of: date) -> sa.Subquery:
     paid = (
         sa.select(
             LoanAllocation.instalment_id,
-            sa.func.sum(
+            sum_xof(
                 LoanAllocation.fee_xof + LoanAllocation.interest_xof + LoanAllocation.principal_xof
             ).label("paid"),
         )
@@ -130,9 +131,7 @@ def _per_loan(as_of: date) -> sa.Subquery:
             sa.func.min(LoanInstalment.due_on)
             .filter(LoanInstalment.due_on < as_of, owed > 0)
             .label("oldest_late_on"),
-            sa.func.coalesce(sa.func.sum(owed).filter(LoanInstalment.due_on < as_of), 0).label(
-                "overdue_xof"
-            ),
+            sum_xof(owed, where=LoanInstalment.due_on < as_of).label("overdue_xof"),
             sa.func.min(LoanInstalment.due_on)
             .filter(LoanInstalment.due_on >= as_of, owed > 0)
             .label("next_due_on"),
@@ -149,16 +148,19 @@ def _per_loan(as_of: date) -> sa.Subquery:
         .subquery()
     )
     principal_paid = (
-        sa.select(LoanAllocation.loan_id, sa.func.sum(LoanAllocation.principal_xof).label("xof"))
+        sa.select(LoanAllocation.loan_id, sum_xof(LoanAllocation.principal_xof).label("xof"))
         .where(LoanAllocation.paid_on <= as_of)
         .group_by(LoanAllocation.loan_id)
         .subquery()
     )
     disbursed = _sum_entries(EntryKind.LOAN_DISBURSEMENT, as_of)
     written_off = _sum_entries(EntryKind.LOAN_WRITE_OFF, as_of)
-    outstanding = sa.case(
-        (written_off.c.xof.is_not(None), 0),
-        else_=disbursed.c.xof - sa.func.coalesce(principal_paid.c.xof, 0),
+    outstanding = sa.cast(
+        sa.case(
+            (written_off.c.xof.is_not(None), 0),
+            else_=disbursed.c.xof - sa.func.coalesce(principal_paid.c.xof, 0),
+        ),
+        sa.BigInteger,
     )
     return (
         sa.select(
@@ -230,15 +232,15 @@ def portfolio_quality(as_of: date, f: ArrearsFilter | None = None) -> PortfolioQ
             )
         bucket_columns += [
             sa.func.count().filter(condition).label(f"n_{label}"),
-            sa.func.coalesce(sa.func.sum(outstanding).filter(condition), 0).label(f"x_{label}"),
+            sum_xof(outstanding, where=condition).label(f"x_{label}"),
         ]
     query = _filtered(
         sa.select(
             sa.func.count().label("loans"),
-            sa.func.coalesce(sa.func.sum(outstanding), 0).label("outstanding_xof"),
-            sa.func.coalesce(sa.func.sum(loans.c.overdue_xof), 0).label("overdue_xof"),
-            sa.func.coalesce(sa.func.sum(outstanding).filter(late_beyond(30)), 0).label("par30"),
-            sa.func.coalesce(sa.func.sum(outstanding).filter(late_beyond(90)), 0).label("par90"),
+            sum_xof(outstanding).label("outstanding_xof"),
+            sum_xof(loans.c.overdue_xof).label("overdue_xof"),
+            sum_xof(outstanding, where=late_beyond(30)).label("par30"),
+            sum_xof(outstanding, where=late_beyond(90)).label("par90"),
             *bucket_columns,
         )
         .select_from(loans)

@@ -20,6 +20,7 @@ from portfolio.models import (
     Programme,
     db,
 )
+from portfolio.models.sql import sum_xof
 from portfolio.services.journal import standing
 from portfolio.services.unit_of_work import ServiceError, unit_of_work
 
@@ -60,28 +61,28 @@ def _committed_by_line() -> sa.Subquery:
     grants = (
         sa.select(
             Grant.budget_line_id.label("line_id"),
-            sa.func.sum(GrantTranche.planned_xof).label("xof"),
+            sum_xof(GrantTranche.planned_xof).label("xof"),
         )
         .join(GrantTranche, GrantTranche.grant_id == Grant.id)
         .where(GrantTranche.cancelled_on.is_(None))
         .group_by(Grant.budget_line_id)
     )
     loans = (
-        sa.select(Loan.budget_line_id.label("line_id"), sa.func.sum(Loan.amount_xof).label("xof"))
+        sa.select(Loan.budget_line_id.label("line_id"), sum_xof(Loan.amount_xof).label("xof"))
         .where(Loan.budget_line_id.is_not(None), Loan.status.in_(COMMITTED_LOANS))
         .group_by(Loan.budget_line_id)
     )
     handed_out = standing(
         sa.select(
             JournalEntry.budget_line_id.label("line_id"),
-            sa.func.sum(JournalEntry.amount_xof).label("xof"),
+            sum_xof(JournalEntry.amount_xof).label("xof"),
         )
         .where(JournalEntry.kind.in_((EntryKind.KIT_DELIVERY, EntryKind.ALLOWANCE_PAYMENT)))
         .group_by(JournalEntry.budget_line_id)
     )
     union = sa.union_all(grants, loans, handed_out).subquery()
     return (
-        sa.select(union.c.line_id, sa.func.sum(union.c.xof).label("xof"))
+        sa.select(union.c.line_id, sum_xof(union.c.xof).label("xof"))
         .group_by(union.c.line_id)
         .subquery()
     )
@@ -91,7 +92,7 @@ def _disbursed_by_line() -> sa.Subquery:
     return standing(
         sa.select(
             JournalEntry.budget_line_id.label("line_id"),
-            sa.func.sum(JournalEntry.amount_xof).label("xof"),
+            sum_xof(JournalEntry.amount_xof).label("xof"),
         )
         .where(JournalEntry.kind.in_(DISBURSING))
         .group_by(JournalEntry.budget_line_id)
@@ -110,8 +111,8 @@ def line_totals(
             BudgetLine.instrument,
             BudgetLine.label,
             BudgetLine.amount_xof,
-            sa.func.coalesce(committed.c.xof, 0).label("committed_xof"),
-            sa.func.coalesce(disbursed.c.xof, 0).label("disbursed_xof"),
+            sa.cast(sa.func.coalesce(committed.c.xof, 0), sa.BigInteger).label("committed_xof"),
+            sa.cast(sa.func.coalesce(disbursed.c.xof, 0), sa.BigInteger).label("disbursed_xof"),
         )
         .outerjoin(committed, committed.c.line_id == BudgetLine.id)
         .outerjoin(disbursed, disbursed.c.line_id == BudgetLine.id)
