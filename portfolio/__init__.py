@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from portfolio.config import from_environment
-from portfolio.extensions import babel, csrf, db, login_manager, migrate
+from portfolio.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portfolio.web.main.routes import PLOTLY_VERSION as plotly_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     _init_audit_log()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     _init_login(app)
 
     from portfolio.api import bp as api_bp
-    from portfolio.web import access, errors
+    from portfolio.web import access, errors, security
     from portfolio.web.admin import bp as admin_bp
     from portfolio.web.auth import bp as auth_bp
     from portfolio.web.beneficiaries import bp as beneficiaries_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.before_request(access.refuse_undeclared_views)
     errors.register(app)
+    security.register(app)
     i18n.register(app)
     app.add_template_global(access.user_can_named, "can")
     app.add_template_global(date.today, "today")

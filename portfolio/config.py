@@ -44,6 +44,9 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PORTFOLIO_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+        # Signed-in sessions end after this long without a request (refreshed on each).
+        "PERMANENT_SESSION_LIFETIME": 60 * int(os.environ.get("PORTFOLIO_SESSION_MINUTES", "120")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     }

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from portfolio.extensions import limiter
 from portfolio.services.users import authenticate
 from portfolio.web.access import public
 from portfolio.web.auth import bp
@@ -24,8 +25,21 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
+def _failed_login(response) -> bool:
+    # Only failed attempts count: a successful login redirects.
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
+@limiter.limit("10 per 5 minutes", methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(
+    "5 per 5 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed_login
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
