@@ -8,6 +8,7 @@ from portfolio.domain.permissions import Permission
 from portfolio.domain.vocabulary import EnterpriseKind, EnterpriseStatus, Sex
 from portfolio.models import Enterprise, db
 from portfolio.reporting.enterprises import enterprise_page, enterprise_rows
+from portfolio.reporting.kits import kits_of_enterprise
 from portfolio.services.audit import record_event
 from portfolio.services.enterprises import (
     add_member,
@@ -16,7 +17,7 @@ from portfolio.services.enterprises import (
     update_enterprise,
 )
 from portfolio.services.unit_of_work import ServiceError
-from portfolio.web.access import region_scope, requires
+from portfolio.web.access import region_scope, requires, user_can
 from portfolio.web.enterprises import bp
 from portfolio.web.enterprises.forms import (
     EnterpriseForm,
@@ -138,6 +139,8 @@ def show(enterprise_id: int):
         enterprise=enterprise,
         member_form=MemberForm(),
         remove_form=RemoveMemberForm(),
+        # The support it received, when the user may see the money side.
+        kits=kits_of_enterprise(enterprise.id) if user_can(Permission.VIEW_LEDGER) else None,
     )
 
 
