@@ -48,5 +48,8 @@ def from_environment(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * int(os.environ.get("PORTFOLIO_SESSION_MINUTES", "120")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed logins allowed before a pause: per address, and per account.
+        "LOGIN_LIMIT_PER_ADDRESS": "10 per 5 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     }

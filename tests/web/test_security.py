@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from portfolio import create_app
 from portfolio.domain.vocabulary import Role
-from tests.conftest import OwnContextClient
+from portfolio.extensions import limiter
 
 
 def test_every_page_forbids_inline_scripts_framing_and_sniffing(client, users):
@@ -36,27 +35,26 @@ def test_the_session_cookie_is_http_only_and_same_site(client, auth):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_repeated_failed_logins_are_throttled_with_a_clear_message(app_on_backend, users):
-    throttled = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": app_on_backend.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "test",
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    client = OwnContextClient(throttled, throttled.response_class)
-    statuses = [
-        client.post(
-            "/connexion", data={"email": "manager@test.ml", "password": "wrong-one"}
-        ).status_code
-        for _ in range(6)
-    ]
-    assert statuses[:5] == [200] * 5 and statuses[5] == 429
-    page = client.post("/connexion", data={"email": "manager@test.ml", "password": "x"})
-    assert page.status_code == 429 and "Trop de tentatives" in page.text
-    # Another account from the same address still has attempts left.
-    other = client.post("/connexion", data={"email": "finance@test.ml", "password": "nope"})
-    assert other.status_code == 200
+def test_repeated_failed_logins_are_throttled_with_a_clear_message(app, client, users):
+    # The suite runs with huge limits (tests log in many times from one
+    # address); the real ones apply here only, with fresh counters.
+    saved = app.config["LOGIN_LIMIT_PER_ADDRESS"], app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "10 per 5 minutes"
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "5 per 5 minutes"
+    limiter.reset()
+    try:
+        statuses = [
+            client.post(
+                "/connexion", data={"email": "manager@test.ml", "password": "wrong-one"}
+            ).status_code
+            for _ in range(6)
+        ]
+        assert statuses[:5] == [200] * 5 and statuses[5] == 429
+        page = client.post("/connexion", data={"email": "manager@test.ml", "password": "x"})
+        assert page.status_code == 429 and "Trop de tentatives" in page.text
+        # Another account from the same address still has attempts left.
+        other = client.post("/connexion", data={"email": "finance@test.ml", "password": "nope"})
+        assert other.status_code == 200
+    finally:
+        app.config["LOGIN_LIMIT_PER_ADDRESS"], app.config["LOGIN_LIMIT_PER_ACCOUNT"] = saved
+        limiter.reset()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -36,9 +36,16 @@ def _account_key() -> str:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per 5 minutes", methods=["POST"], deduct_when=_failed_login)
 @limiter.limit(
-    "5 per 5 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed_login
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed_login,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed_login,
 )
 def login():
     if current_user.is_authenticated:
