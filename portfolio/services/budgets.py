@@ -206,3 +206,9 @@ def revise_budget_line(line: BudgetLine, new_xof: int, reason: str, by_user_id: 
             )
         )
         locked.amount_xof = new_xof
+
+
+def totals_by_line() -> tuple[sa.Subquery, sa.Subquery]:
+    """(committed, disbursed) per line, each with columns `line_id` and `xof`: the very
+    subqueries line_totals joins, for read-side queries that aggregate further."""
+    return _committed_by_line(), _disbursed_by_line()

@@ -8,6 +8,7 @@ from portfolio.domain.permissions import Permission
 from portfolio.domain.vocabulary import EnterpriseKind, EnterpriseStatus, Sex
 from portfolio.models import Enterprise, db
 from portfolio.reporting.enterprises import enterprise_page, enterprise_rows
+from portfolio.reporting.grants import grants_of_enterprise
 from portfolio.reporting.kits import kits_of_enterprise
 from portfolio.services.audit import record_event
 from portfolio.services.enterprises import (
@@ -134,13 +135,16 @@ def new():
 @requires(Permission.VIEW_ENTERPRISES)
 def show(enterprise_id: int):
     enterprise = _load(enterprise_id)
+    sees_money = user_can(Permission.VIEW_LEDGER)
     return render_template(
         "enterprises/show.html",
         enterprise=enterprise,
         member_form=MemberForm(),
         remove_form=RemoveMemberForm(),
         # The support it received, when the user may see the money side.
-        kits=kits_of_enterprise(enterprise.id) if user_can(Permission.VIEW_LEDGER) else None,
+        kits=kits_of_enterprise(enterprise.id) if sees_money else None,
+        enterprise_grants=grants_of_enterprise(enterprise.id) if sees_money else None,
+        enterprise_id=enterprise.id,
     )
 
 
