@@ -221,6 +221,10 @@ def seed_reference_data() -> None:
         )
 
 
+def next_enterprise_id() -> int:
+    return _next_id(Enterprise)
+
+
 def is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(Programme.id))) == 0
 
@@ -539,3 +543,43 @@ def seed_lenders() -> None:
                     )
                 )
             session.add(lender)
+
+
+def seed_support(first_enterprise_id: int, seed: int = 2026) -> dict[str, int]:
+    """Budgets, grants, allowances and kits for the enterprises from `first_enterprise_id` on.
+
+    Each area's demo writes in bulk (COPY on PostgreSQL); this only chains
+    them. Returns what was created, for the command line to report.
+    """
+    # Imported here: those modules reuse this one's bulk-insert helpers.
+    from portfolio.domain.ledger_vocabulary import Instrument
+    from portfolio.models import BudgetLine, Enterprise, Programme
+    from portfolio.services.demo_grants import demo_enterprise_rows, seed_grants_demo
+    from portfolio.services.demo_kits import seed_kits_demo
+
+    rng = random.Random(seed + 1)
+    programme_ids = list(db.session.scalars(sa.select(Programme.id)))
+    summary = seed_grants_demo(rng, programme_ids, demo_enterprise_rows(min_id=first_enterprise_id))
+    kit_lines: dict[int, int] = {}
+    for programme_id, line_id in db.session.execute(
+        sa.select(BudgetLine.programme_id, BudgetLine.id)
+        .where(BudgetLine.instrument == Instrument.KIT)
+        .order_by(BudgetLine.id)
+    ):
+        kit_lines.setdefault(programme_id, line_id)
+    kit_rows = (
+        db.session.execute(
+            sa.select(
+                Enterprise.id, Enterprise.programme_id, Enterprise.sector_id, Enterprise.started_on
+            ).where(Enterprise.id >= first_enterprise_id)
+        )
+        .mappings()
+        .all()
+    )
+    kits = seed_kits_demo(rng, kit_rows, kit_lines)
+    return {
+        "grants": summary.grants,
+        "grant_payments": summary.payments,
+        "allowances": summary.allowances,
+        "kits": kits,
+    }
