@@ -36,7 +36,13 @@ def test_every_message_in_the_code_is_translated_into_french():
     with (ROOT / "portfolio/translations/fr/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle)
     translated = {
-        (m.context, m.id) for m in catalog if m.id and m.string and "fuzzy" not in m.flags
+        # A plural entry's id and string are tuples: keyed by its singular, and
+        # translated only if every form is.
+        (m.context, m.id[0] if isinstance(m.id, tuple) else m.id)
+        for m in catalog
+        if m.id
+        and "fuzzy" not in m.flags
+        and (all(m.string) if isinstance(m.string, tuple) else m.string)
     }
     missing = sorted(msgid for key in _source_messages() - translated for msgid in [key[1]])
     assert missing == []

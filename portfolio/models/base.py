@@ -29,13 +29,25 @@ db = SQLAlchemy(model_class=Base)
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _unicode_lower_on_sqlite(dbapi_connection, _record) -> None:
-    """SQLite's lower() only folds ASCII, so "KEÏTA" would not match "keïta".
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """Two SQLite fixes, on every new SQLite connection.
 
-    PostgreSQL folds Unicode already; on SQLite, Python's str.lower replaces it.
+    - lower() only folds ASCII there, so "KEÏTA" would not match "keïta":
+      Python's str.lower replaces it (PostgreSQL folds Unicode already).
+    - pysqlite opens transactions itself, late, which breaks SAVEPOINTs (a
+      RELEASE would commit). Its handling is switched off and BEGIN is sent
+      by SQLAlchemy instead (the recipe in SQLAlchemy's SQLite notes), so
+      savepoints and all-or-nothing imports behave as on PostgreSQL.
     """
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        dbapi_connection.isolation_level = None
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _begin_on_sqlite(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
 
 
 def _lower(value):

@@ -214,3 +214,14 @@ def api(app, client, users):
     from tests.api.conftest import Api
 
     return Api(app, client, users)
+
+
+@pytest.fixture(autouse=True)
+def english_service_messages(app):
+    """Services answer in the locale of their context (French by default); these tests
+    match the English msgids, so the French catalogue can change without breaking them.
+    Page requests run in their own context and keep answering in French."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield

@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 from flask import render_template_string
+from flask_babel import force_locale
 
 from portfolio.domain.ledger_vocabulary import EntryKind
 from portfolio.domain.vocabulary import Role
@@ -243,7 +244,7 @@ def test_the_enterprise_page_section_lists_its_grants_with_what_is_left(
     grant = award(enterprise)
     pay(grant, 1, 600_000)
 
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("fr"):
         section = render_template_string(
             '{% include "grants/_enterprise_grants.html" %}',
             enterprise_id=enterprise.id,

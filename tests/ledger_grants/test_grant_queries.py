@@ -18,7 +18,8 @@ def counted():
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        if statement.strip().upper() != "BEGIN":  # transaction control, not a query
+            statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:

@@ -160,3 +160,13 @@ def as_role(client, auth):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def english_service_messages(app):
+    """Services answer in the locale of their context (French by default); these tests
+    match English msgids, so the French catalogue can change without breaking them."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield

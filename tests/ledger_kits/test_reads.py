@@ -19,7 +19,9 @@ def counted_queries():
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        # Transaction control (SQLite's explicit BEGIN) is not a query.
+        if statement.strip().upper() != "BEGIN":
+            statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
