@@ -56,9 +56,9 @@ def app_on_backend(request, tmp_path_factory):
             "BACKEND": request.param,
             # scrypt is deliberately slow; tests only need a correct hash.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        # Tests log in many times from one address; the throttle has its own test.
-        "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
+            # Tests log in many times from one address; the throttle has its own test.
+            "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+            "LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
         }
     )
 
