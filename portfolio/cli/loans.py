@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from portfolio.domain.loans import (
@@ -19,7 +21,10 @@ from portfolio.domain.loans import (
     simulation_as_dict,
 )
 from portfolio.domain.money import format_xof
+from portfolio.domain.permissions import Permission, can
+from portfolio.models import User, db
 from portfolio.reporting.lending import usury_ceilings
+from portfolio.services.repayment_import import ImportRefused, import_repayments
 
 loans = AppGroup("loans", help="Loan modelling.")
 
@@ -145,4 +150,36 @@ def simulate_command(
     click.echo(
         f"APR (TEG): {result['apr']} %; EIR: {result['eir']} %; usury ceiling: "
         f"{usury['ceiling']} % -> {'EXCEEDED' if usury['exceeds'] else 'respected'}"
+    )
+
+
+@loans.command("import-repayments")
+@click.argument("statement", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--by", "by_email", required=True, help="Email of the finance officer recording the statement."
+)
+def import_repayments_command(statement: Path, by_email: str) -> None:
+    """Record a bank or mobile-money statement (CSV): every row, or none.
+
+    Columns: loan_id, paid_on (2026-11-24 or 24/11/2026), amount_xof,
+    channel (cash, mobile_money, bank_transfer), reference; `;` or `,`.
+    """
+    user = db.session.scalar(sa.select(User).where(User.email == by_email.strip().lower()))
+    if user is None or not user.active or not can(user.role, Permission.RECORD_LEDGER):
+        raise click.ClickException(f"{by_email} cannot record repayments.")
+    try:
+        content = statement.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        content = statement.read_text(encoding="latin-1")  # Excel's older exports
+    try:
+        report = import_repayments(content, user.id)
+    except ImportRefused as refused:
+        for row, message in refused.report.errors:
+            click.echo(f"row {row}: {message}", err=True)
+        raise click.ClickException(
+            f"nothing recorded: {len(refused.report.errors)} row(s) to correct"
+        ) from None
+    click.echo(
+        f"{report.recorded} repayment(s) recorded, "
+        f"{report.already_recorded} already recorded before."
     )

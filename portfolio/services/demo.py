@@ -553,20 +553,15 @@ def seed_support(first_enterprise_id: int, seed: int = 2026) -> dict[str, int]:
     """
     # Imported here: those modules reuse this one's bulk-insert helpers.
     from portfolio.domain.ledger_vocabulary import Instrument
-    from portfolio.models import BudgetLine, Enterprise, Programme
+    from portfolio.models import Enterprise, Programme
     from portfolio.services.demo_grants import demo_enterprise_rows, seed_grants_demo
     from portfolio.services.demo_kits import seed_kits_demo
+    from portfolio.services.demo_loans import seed_loans_demo
 
     rng = random.Random(seed + 1)
     programme_ids = list(db.session.scalars(sa.select(Programme.id)))
     summary = seed_grants_demo(rng, programme_ids, demo_enterprise_rows(min_id=first_enterprise_id))
-    kit_lines: dict[int, int] = {}
-    for programme_id, line_id in db.session.execute(
-        sa.select(BudgetLine.programme_id, BudgetLine.id)
-        .where(BudgetLine.instrument == Instrument.KIT)
-        .order_by(BudgetLine.id)
-    ):
-        kit_lines.setdefault(programme_id, line_id)
+    kit_lines = _first_line_per_programme(Instrument.KIT)
     kit_rows = (
         db.session.execute(
             sa.select(
@@ -577,9 +572,53 @@ def seed_support(first_enterprise_id: int, seed: int = 2026) -> dict[str, int]:
         .all()
     )
     kits = seed_kits_demo(rng, kit_rows, kit_lines)
+    seed_lenders()
+    loan_lines = _first_line_per_programme(Instrument.LOAN)
+    products = list(db.session.scalars(sa.select(LoanProduct.id).order_by(LoanProduct.id)))
+    maker_id, checker_id = _demo_maker_and_checker()
+    loans = seed_loans_demo(
+        rng, kit_rows, loan_lines, products, maker_id=maker_id, checker_id=checker_id
+    )
     return {
         "grants": summary.grants,
         "grant_payments": summary.payments,
         "allowances": summary.allowances,
         "kits": kits,
+        "loans": loans,
     }
+
+
+def _first_line_per_programme(instrument) -> dict[int, int]:
+    from portfolio.models import BudgetLine
+
+    lines: dict[int, int] = {}
+    for programme_id, line_id in db.session.execute(
+        sa.select(BudgetLine.programme_id, BudgetLine.id)
+        .where(BudgetLine.instrument == instrument)
+        .order_by(BudgetLine.id)
+    ):
+        lines.setdefault(programme_id, line_id)
+    return lines
+
+
+def _demo_maker_and_checker() -> tuple[int, int]:
+    """A finance officer who records loans and a manager who approves them (maker-checker).
+
+    Real accounts when they exist; otherwise inactive placeholder accounts, so
+    the benchmark seed needs no one to log in.
+    """
+    ids = []
+    for role, email, name in (
+        (Role.FINANCE, "donnees.demo@demo.portfolio.ml", "Données de démonstration"),
+        (Role.MANAGER, "validation.demo@demo.portfolio.ml", "Validation de démonstration"),
+    ):
+        found = db.session.scalar(
+            sa.select(User.id).where(User.role == role).order_by(User.active.desc(), User.id)
+        )
+        if found is None:
+            with unit_of_work() as session:
+                user = User(name=name, email=email, role=role, active=False, password_hash="!")
+                session.add(user)
+            found = user.id
+        ids.append(found)
+    return ids[0], ids[1]

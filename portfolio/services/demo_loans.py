@@ -1,0 +1,209 @@
+"""Demo loans for about a quarter of the enterprises, with repayment histories up to today.
+
+Built for 100,000 enterprises: schedules come from the batch engine
+(build_schedules), allocations from domain.ledger.allocate per loan in
+Python, and every row goes in by bulk insert (COPY on PostgreSQL) with ids
+handed out here. No ORM object is made per row.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from portfolio.domain.ledger import Due
+from portfolio.domain.ledger_vocabulary import LoanStatus
+from portfolio.domain.loans import LoanTerms, build_schedules
+from portfolio.models import (
+    JournalEntry,
+    Loan,
+    LoanAllocation,
+    LoanInstalment,
+    LoanProduct,
+    db,
+)
+from portfolio.models.base import Rate, utcnow
+from portfolio.services.budgets import line_totals
+from portfolio.services.loan_demo_histories import DemoRows, history_of
+from portfolio.services.unit_of_work import unit_of_work
+
+CHUNK = 5_000
+#: One reschedule and one write-off per this many disbursed loans.
+RARE_EVENT_EVERY = 2_000
+PURPOSES = (
+    "Achat de stock",
+    "Équipement de l'atelier",
+    "Fonds de roulement",
+    "Embouche ovine",
+    "Intrants agricoles",
+    "Matériel de couture",
+)
+_PRODUCT_TERMS = (
+    "method",
+    "annual_rate",
+    "frequency",
+    "instalments",
+    "grace_principal_periods",
+    "grace_interest",
+    "upfront_fee_rate",
+    "upfront_fee_xof",
+    "savings_upfront_rate",
+    "savings_per_instalment_xof",
+    "savings_annual_rate",
+    "rounding_multiple",
+)
+
+
+def seed_loans_demo(
+    rng: random.Random,
+    enterprise_rows: Sequence[Mapping[str, Any]],
+    loan_line_by_programme: dict[int, int] | None,
+    product_ids: Sequence[int],
+    *,
+    maker_id: int,
+    checker_id: int,
+    share: float = 0.25,
+    today: date | None = None,
+) -> int:
+    """Loans for about `share` of `enterprise_rows` (dicts with id, programme_id and
+    started_on), from the given products; returns the number of loans added.
+
+    `maker_id` records the applications and `checker_id` (another user) decides
+    on them. Programmes in `loan_line_by_programme` guarantee their loans from
+    that budget line while it has room.
+    """
+    today = today or date.today()
+    products = _products(product_ids)
+    borrowers = [row for row in enterprise_rows if rng.random() < share]
+    room = _line_room(loan_line_by_programme or {})
+    for start in range(0, len(borrowers), CHUNK):
+        with unit_of_work():
+            _seed_chunk(
+                rng, borrowers[start : start + CHUNK], products, room, today, maker_id, checker_id
+            )
+    return len(borrowers)
+
+
+def _products(product_ids: Sequence[int]) -> list[dict[str, Any]]:
+    rows = db.session.scalars(sa.select(LoanProduct).where(LoanProduct.id.in_(product_ids)))
+    return [
+        {"product_id": p.id, "lender_id": p.lender_id, **{k: getattr(p, k) for k in _PRODUCT_TERMS}}
+        for p in rows
+    ]
+
+
+def _line_room(lines: dict[int, int]) -> dict[int, list[int]]:
+    """programme id -> [line id, francs left]; loans are committed once approved."""
+    totals = {t.id: t.remaining_xof for t in line_totals(line_ids=list(lines.values()))}
+    return {programme: [line, totals.get(line, 0)] for programme, line in lines.items()}
+
+
+def _rate(value: Decimal, postgresql: bool) -> Decimal | int:
+    # COPY writes raw values: a Rate column holds millionths (models.base.Rate).
+    return int(value * Rate.SCALE) if postgresql else value
+
+
+def _seed_chunk(rng, borrowers, products, room, today, maker_id, checker_id) -> None:
+    # Imported here: services.demo calls this module, and owns the bulk helpers.
+    from portfolio.services.demo import _insert_rows, _next_id, _sync_id_sequences
+
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    now = utcnow()
+    loans, disbursed = [], []
+    for loan_id, row in enumerate(borrowers, start=_next_id(Loan)):
+        loan = _application(rng, loan_id, row, rng.choice(products), room, today, now)
+        loan.update(
+            created_by_id=maker_id, approved_by_id=checker_id if loan["approved_on"] else None
+        )
+        loans.append(loan)
+        if loan["disbursed_on"]:
+            disbursed.append(loan)
+    batch = build_schedules([_terms(loan) for loan in disbursed])
+    due_on, principal, interest = (
+        batch.due_on.tolist(),
+        batch.principal_xof.tolist(),
+        batch.interest_xof.tolist(),
+    )
+    rows = DemoRows(
+        {
+            "instalment": _next_id(LoanInstalment),
+            "entry": _next_id(JournalEntry),
+            "allocation": _next_id(LoanAllocation),
+        },
+        now,
+    )
+    rare = dict.fromkeys(("reschedule", "write_off"), max(1, len(disbursed) // RARE_EVENT_EVERY))
+    for i, loan in enumerate(disbursed):
+        at = batch.rows_of(i)
+        numbers = range(1, at.stop - at.start + 1)
+        rows_of_loan = zip(numbers, due_on[at], interest[at], principal[at], strict=True)
+        dues = [Due(n, d, 0, it, p) for n, d, it, p in rows_of_loan]
+        history_of(rng, loan, dues, today, rows, rare, checker_id)
+    for loan in loans:
+        loan["annual_rate"] = _rate(loan["annual_rate"], postgresql)
+        for name in ("upfront_fee_rate", "savings_upfront_rate", "savings_annual_rate"):
+            loan[name] = _rate(loan[name], postgresql)
+    _insert_rows(Loan, loans)
+    _insert_rows(LoanInstalment, rows.instalments)
+    _insert_rows(JournalEntry, rows.entries)
+    _insert_rows(LoanAllocation, rows.allocations)
+    _sync_id_sequences(Loan, LoanInstalment, JournalEntry, LoanAllocation)
+
+
+def _application(rng, loan_id, row, product, room, today, now) -> dict[str, Any]:
+    started = row.get("started_on") or today - timedelta(days=900)
+    earliest = max(started, today - timedelta(days=3 * 365))
+    applied = earliest + timedelta(days=rng.randint(0, max(0, (today - earliest).days - 1)))
+    amount = min(2_000_000, max(50_000, round(rng.lognormvariate(12.5, 0.6) / 5_000) * 5_000))
+    stage = rng.random()
+    recent = (today - applied).days < 45
+    status = LoanStatus.ACTIVE
+    if recent and stage < 0.15:
+        status = LoanStatus.APPLIED
+    elif stage < 0.04:
+        status = LoanStatus.REJECTED
+    elif recent and stage < 0.3:
+        status = LoanStatus.APPROVED
+    approved = min(today, applied + timedelta(days=rng.randint(2, 15)))
+    disbursed = min(today, approved + timedelta(days=rng.randint(0, 10)))
+    line = room.get(row["programme_id"])
+    committed = status not in (LoanStatus.APPLIED, LoanStatus.REJECTED)
+    guaranteed = line is not None and rng.random() < 0.4 and (not committed or line[1] >= amount)
+    if guaranteed and committed:
+        line[1] -= amount
+    return {
+        "id": loan_id,
+        "enterprise_id": row["id"],
+        "lender_id": product["lender_id"],
+        "product_id": product["product_id"],
+        "budget_line_id": line[0] if guaranteed else None,
+        "status": status,
+        "purpose": rng.choice(PURPOSES),
+        "amount_xof": amount,
+        **{k: product[k] for k in _PRODUCT_TERMS},
+        "first_due_on": None,
+        "applied_on": applied,
+        "approved_on": approved
+        if status not in (LoanStatus.APPLIED, LoanStatus.REJECTED)
+        else None,
+        "decision_note": "Activité jugée non viable" if status == LoanStatus.REJECTED else None,
+        "disbursed_on": disbursed if status == LoanStatus.ACTIVE else None,
+        "closed_on": None,
+        "restructured": False,
+        "schedule_version": 1 if status == LoanStatus.ACTIVE else 0,
+        "version_id": 1,
+        "created_at": now,
+    }
+
+
+def _terms(loan: dict[str, Any]) -> LoanTerms:
+    return LoanTerms(
+        amount_xof=loan["amount_xof"],
+        disbursed_on=loan["disbursed_on"],
+        **{k: loan[k] for k in _PRODUCT_TERMS},
+    )
