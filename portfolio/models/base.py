@@ -38,10 +38,14 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
       RELEASE would commit). Its handling is switched off and BEGIN is sent
       by SQLAlchemy instead (the recipe in SQLAlchemy's SQLite notes), so
       savepoints and all-or-nothing imports behave as on PostgreSQL.
+    - Write-ahead logging: a request reading in a transaction does not stop
+      another from committing (with SQLite's default journal it would, and
+      the writer would fail with "database is locked").
     """
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 @sa.event.listens_for(sa.engine.Engine, "begin")
