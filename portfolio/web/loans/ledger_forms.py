@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from portfolio.domain.ledger_vocabulary import LoanStatus, PaymentChannel
-from portfolio.domain.loans import Frequency, GraceInterest, LoanTerms, RepaymentMethod
+from portfolio.domain.loans import LoanTerms
 from portfolio.domain.permissions import Permission
 from portfolio.domain.vocabulary import Sex
 from portfolio.models import Loan, LoanProduct
@@ -36,7 +36,7 @@ from portfolio.web.access import user_can
 from portfolio.web.fields import EMPTY, MoneyField, optional_int
 from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
-from portfolio.web.loans.forms import HUNDRED, RATE_BASES, ROUNDING, ScenarioForm
+from portfolio.web.loans.forms import HUNDRED, ScenarioForm
 
 MAX_ID = 2**31 - 1
 
@@ -212,33 +212,16 @@ class WriteOffForm(VersionedForm):
 
 
 class RescheduleForm(VersionedForm):
+    # The simulator's fields, so new terms read and validate the same everywhere.
     rate_percent = ScenarioForm.rate_percent
-    rate_basis = SelectField(_l("The rate is quoted"), choices=RATE_BASES, default="year")
-    method = SelectField(
-        _l("Method"),
-        choices=choices(RepaymentMethod),
-        default=RepaymentMethod.DECLINING_EQUAL_INSTALMENTS.value,
-    )
-    frequency = SelectField(
-        _l("Repayments"), choices=choices(Frequency), default=Frequency.MONTHLY.value
-    )
-    instalments = IntegerField(
-        _l("Number of instalments"), default=12, validators=[InputRequired(), NumberRange(1, 520)]
-    )
-    grace_principal_periods = IntegerField(
-        _l("Grace on principal (periods of interest only)"),
-        default=0,
-        validators=[Optional(), NumberRange(0, 519)],
-    )
-    grace_interest = SelectField(
-        _l("Interest during the grace period"),
-        choices=choices(GraceInterest),
-        default=GraceInterest.NONE.value,
-    )
-    rounding_multiple = SelectField(
-        _l("Amounts rounded to"), choices=ROUNDING, coerce=int, default=1
-    )
-    first_due_on = DateField(_l("First due date"), validators=[Optional()])
+    rate_basis = ScenarioForm.rate_basis
+    method = ScenarioForm.method
+    frequency = ScenarioForm.frequency
+    instalments = ScenarioForm.instalments
+    grace_principal_periods = ScenarioForm.grace_principal_periods
+    grace_interest = ScenarioForm.grace_interest
+    rounding_multiple = ScenarioForm.rounding_multiple
+    first_due_on = ScenarioForm.first_due_on
 
     def annual_rate(self):
         rate = self.rate_percent.data / HUNDRED
