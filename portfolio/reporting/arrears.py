@@ -25,7 +25,6 @@ from portfolio.models import (
     Beneficiary,
     Commune,
     Enterprise,
-    EnterpriseMember,
     JournalEntry,
     Lender,
     Loan,
@@ -35,7 +34,7 @@ from portfolio.models import (
 )
 from portfolio.models.journal import standing
 from portfolio.models.sql import sum_xof
-from portfolio.reporting.enterprises import LEAD_ROLES
+from portfolio.reporting.enterprises import lead_is_of_sex, lead_value
 from portfolio.reporting.pagination import Page, paginate
 
 
@@ -197,16 +196,7 @@ def _filtered(query: sa.Select, f: ArrearsFilter) -> sa.Select:
     if f.lender_id:
         query = query.where(Loan.lender_id == f.lender_id)
     if f.sex:
-        query = query.where(
-            sa.exists()
-            .where(
-                EnterpriseMember.enterprise_id == Enterprise.id,
-                EnterpriseMember.role.in_(LEAD_ROLES),
-                EnterpriseMember.beneficiary_id == Beneficiary.id,
-                Beneficiary.sex == f.sex,
-            )
-            .correlate(Enterprise)
-        )
+        query = query.where(lead_is_of_sex(f.sex))
     return query
 
 
@@ -269,28 +259,8 @@ def due_and_late(
     """Loans late on `as_of` (most days late first), then those falling due within a week:
     who to call, with the owner's phone."""
     loans = _per_loan(as_of)
-    owner = (
-        sa.select(Beneficiary.first_name + " " + Beneficiary.last_name)
-        .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
-        .where(
-            EnterpriseMember.enterprise_id == Enterprise.id, EnterpriseMember.role.in_(LEAD_ROLES)
-        )
-        .order_by(EnterpriseMember.id)
-        .limit(1)
-        .correlate(Enterprise)
-        .scalar_subquery()
-    )
-    phone = (
-        sa.select(Beneficiary.phone)
-        .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
-        .where(
-            EnterpriseMember.enterprise_id == Enterprise.id, EnterpriseMember.role.in_(LEAD_ROLES)
-        )
-        .order_by(EnterpriseMember.id)
-        .limit(1)
-        .correlate(Enterprise)
-        .scalar_subquery()
-    )
+    owner = lead_value(Beneficiary.first_name + " " + Beneficiary.last_name)
+    phone = lead_value(Beneficiary.phone)
     soon = as_of + timedelta(days=due_within_days)
     query = _filtered(
         sa.select(

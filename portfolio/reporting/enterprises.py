@@ -59,19 +59,40 @@ class EnterpriseRow:
         return self.sector_fr if locale.startswith("fr") else self.sector_en
 
 
-def _lead(column: sa.ColumnElement) -> sa.ScalarSelect:
-    """One column of the enterprise's lead (owner, else president), as a subquery."""
+def lead_value(
+    column: sa.ColumnElement, enterprise_id: sa.ColumnElement | None = None
+) -> sa.ScalarSelect:
+    """One column of the enterprise's lead (owner, else president), as a subquery.
+
+    `enterprise_id` is the outer query's column naming the enterprise
+    (Enterprise.id by default; e.g. KitDelivery.enterprise_id).
+    """
+    enterprise_id = Enterprise.id if enterprise_id is None else enterprise_id
     return (
         sa.select(column)
         .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
         .where(
-            EnterpriseMember.enterprise_id == Enterprise.id,
+            EnterpriseMember.enterprise_id == enterprise_id,
             EnterpriseMember.role.in_(LEAD_ROLES),
         )
         .order_by(EnterpriseMember.id)
         .limit(1)
-        .correlate(Enterprise)
+        .correlate(enterprise_id.table)
         .scalar_subquery()
+    )
+
+
+def lead_is_of_sex(sex: str) -> sa.Exists:
+    """The enterprise's owner or president is of this sex (women-led, men-led)."""
+    return (
+        sa.exists()
+        .where(
+            EnterpriseMember.enterprise_id == Enterprise.id,
+            EnterpriseMember.role.in_(LEAD_ROLES),
+            EnterpriseMember.beneficiary_id == Beneficiary.id,
+            Beneficiary.sex == sex,
+        )
+        .correlate(Enterprise)
     )
 
 
@@ -100,9 +121,9 @@ def _query(f: ListFilter) -> sa.Select:
             members.label("members"),
             e.paid_employees,
             e.family_workers,
-            _lead(Beneficiary.first_name + " " + Beneficiary.last_name).label("lead_name"),
-            _lead(Beneficiary.sex).label("lead_sex"),
-            _lead(Beneficiary.phone).label("lead_phone"),
+            lead_value(Beneficiary.first_name + " " + Beneficiary.last_name).label("lead_name"),
+            lead_value(Beneficiary.sex).label("lead_sex"),
+            lead_value(Beneficiary.phone).label("lead_phone"),
         )
         .join(Programme, e.programme_id == Programme.id)
         .join(Sector, e.sector_id == Sector.id)
@@ -125,16 +146,7 @@ def _query(f: ListFilter) -> sa.Select:
     if f.status:
         query = query.where(e.status == f.status)
     if f.sex:
-        query = query.where(
-            sa.exists()
-            .where(
-                EnterpriseMember.enterprise_id == e.id,
-                EnterpriseMember.role.in_(LEAD_ROLES),
-                EnterpriseMember.beneficiary_id == Beneficiary.id,
-                Beneficiary.sex == f.sex,
-            )
-            .correlate(e)
-        )
+        query = query.where(lead_is_of_sex(f.sex))
     return query.order_by(e.name, e.id)
 
 

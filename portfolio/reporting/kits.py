@@ -19,7 +19,6 @@ from portfolio.models import (
     BudgetLine,
     Commune,
     Enterprise,
-    EnterpriseMember,
     JournalEntry,
     KitDelivery,
     KitDeliveryItem,
@@ -32,7 +31,7 @@ from portfolio.models import (
     Village,
     db,
 )
-from portfolio.reporting.enterprises import LEAD_ROLES
+from portfolio.reporting.enterprises import lead_value
 from portfolio.reporting.filters import LIKE_ESCAPE, search_term
 from portfolio.reporting.pagination import MAX_PER_PAGE, Page
 
@@ -243,22 +242,6 @@ class DeliveryDetail(DeliveryRow):
     items: tuple[ItemRow, ...] = ()
 
 
-def _lead(column: sa.ColumnElement) -> sa.ScalarSelect:
-    """One column of the enterprise's owner (or a collective's president)."""
-    return (
-        sa.select(column)
-        .join(EnterpriseMember, EnterpriseMember.beneficiary_id == Beneficiary.id)
-        .where(
-            EnterpriseMember.enterprise_id == KitDelivery.enterprise_id,
-            EnterpriseMember.role.in_(LEAD_ROLES),
-        )
-        .order_by(EnterpriseMember.id)
-        .limit(1)
-        .correlate(KitDelivery)
-        .scalar_subquery()
-    )
-
-
 def delivery_detail(delivery_id: int, scope_region_id: int | None = None) -> DeliveryDetail | None:
     """One handover with its items (two queries); None if missing or outside the region."""
     recorder, reverser = so.aliased(User), so.aliased(User)
@@ -273,8 +256,10 @@ def delivery_detail(delivery_id: int, scope_region_id: int | None = None) -> Del
             KitDelivery.budget_line_id,
             BudgetLine.label.label("budget_line"),
             KitDelivery.template_id,
-            _lead(Beneficiary.first_name + " " + Beneficiary.last_name).label("owner_name"),
-            _lead(Beneficiary.phone).label("owner_phone"),
+            lead_value(
+                Beneficiary.first_name + " " + Beneficiary.last_name, KitDelivery.enterprise_id
+            ).label("owner_name"),
+            lead_value(Beneficiary.phone, KitDelivery.enterprise_id).label("owner_phone"),
             _handover.id.label("journal_entry_id"),
             _reversal.value_on.label("reversed_on"),
             _reversal.reason.label("reversal_reason"),

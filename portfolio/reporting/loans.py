@@ -10,11 +10,9 @@ import sqlalchemy.orm as so
 
 from portfolio.domain.ledger_vocabulary import Instrument, LoanStatus
 from portfolio.models import (
-    Beneficiary,
     BudgetLine,
     Commune,
     Enterprise,
-    EnterpriseMember,
     JournalEntry,
     Lender,
     Loan,
@@ -25,7 +23,7 @@ from portfolio.models import (
     User,
     db,
 )
-from portfolio.reporting.enterprises import LEAD_ROLES
+from portfolio.reporting.enterprises import lead_is_of_sex
 from portfolio.reporting.filters import LIKE_ESCAPE, search_term
 from portfolio.reporting.pagination import Page, paginate
 
@@ -134,16 +132,7 @@ def _query(f: LoanFilter) -> sa.Select:
     if f.sector_id:
         query = query.where(Enterprise.sector_id == f.sector_id)
     if f.sex:
-        query = query.where(
-            sa.exists()
-            .where(
-                EnterpriseMember.enterprise_id == Enterprise.id,
-                EnterpriseMember.role.in_(LEAD_ROLES),
-                EnterpriseMember.beneficiary_id == Beneficiary.id,
-                Beneficiary.sex == f.sex,
-            )
-            .correlate(Enterprise)
-        )
+        query = query.where(lead_is_of_sex(f.sex))
     return query.order_by(Loan.applied_on.desc(), Loan.id.desc())
 
 
