@@ -8,6 +8,18 @@ from portfolio.models.enterprise import Enterprise, EnterpriseMember
 from portfolio.models.journal import JournalEntry
 from portfolio.models.lending import Lender, LoanProduct, UsuryCeiling
 from portfolio.models.loan import Loan, LoanAllocation, LoanInstalment
+from portfolio.models.monitoring import (
+    EnterpriseRisk,
+    Flag,
+    FlagRule,
+    FollowUpAction,
+    PlannedVisit,
+    ScoreWeight,
+    Visit,
+    VisitCadenceStep,
+    VisitKitItem,
+    VisitProblem,
+)
 from portfolio.models.programme import Programme
 from portfolio.models.reference import Commune, Region, Sector, Village
 from portfolio.models.support import (
@@ -23,6 +35,16 @@ from portfolio.models.user import ApiToken, User
 __all__ = [
     "AuditEntry",
     "BudgetLine",
+    "EnterpriseRisk",
+    "Flag",
+    "FlagRule",
+    "FollowUpAction",
+    "PlannedVisit",
+    "ScoreWeight",
+    "Visit",
+    "VisitCadenceStep",
+    "VisitKitItem",
+    "VisitProblem",
     "BudgetRevision",
     "Grant",
     "GrantTranche",
