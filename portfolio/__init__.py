@@ -41,11 +41,16 @@ def create_app(config: dict | None = None) -> Flask:
     from portfolio.web.auth import bp as auth_bp
     from portfolio.web.beneficiaries import bp as beneficiaries_bp
     from portfolio.web.budgets import bp as budgets_bp
+    from portfolio.web.dashboard import bp as dashboard_bp
     from portfolio.web.enterprises import bp as enterprises_bp
     from portfolio.web.grants import bp as grants_bp
     from portfolio.web.kits import bp as kits_bp
     from portfolio.web.loans import bp as loans_bp
     from portfolio.web.main import bp as main_bp
+    from portfolio.web.monitoring import bp as monitoring_bp
+    from portfolio.web.reports import bp as reports_bp
+    from portfolio.web.visit_imports import bp as visit_imports_bp
+    from portfolio.web.visits import bp as visits_bp
 
     for blueprint in (
         main_bp,
@@ -56,6 +61,11 @@ def create_app(config: dict | None = None) -> Flask:
         grants_bp,
         kits_bp,
         loans_bp,
+        visits_bp,
+        visit_imports_bp,
+        monitoring_bp,
+        dashboard_bp,
+        reports_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

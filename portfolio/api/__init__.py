@@ -16,7 +16,9 @@ from portfolio.api import (  # noqa: E402,F401
     kits,
     loan_ledger,
     loans,
+    monitoring,
     openapi,
     portfolio,
     reference,
+    visits,
 )

@@ -41,6 +41,18 @@ class Permission(StrEnum):
     APPROVE_LOANS = "loans.approve"
     #: Read the audit log (who changed what, when).
     VIEW_AUDIT_LOG = "audit.view"
+    #: See visits, the visit plan, scores and flags (monitors: their region's).
+    VIEW_MONITORING = "monitoring.view"
+    #: Record a follow-up visit (web form, API) and import Kobo/ODK exports.
+    RECORD_VISITS = "visits.record"
+    #: Reassign planned visits between monitors.
+    PLAN_VISITS = "visits.plan"
+    #: Decide and resolve follow-up actions on flagged enterprises.
+    RECORD_FOLLOW_UP = "follow_up.record"
+    #: Edit flag rules, their thresholds, score weights and the visit cadence.
+    MANAGE_MONITORING_RULES = "monitoring.rules"
+    #: Donor reports (PDF, XLSX) and the portfolio stress test.
+    REPORT_TO_DONORS = "reports.donor"
 
 
 _EVERYONE = frozenset(
@@ -52,6 +64,7 @@ _EVERYONE = frozenset(
         Permission.EDIT_BENEFICIARIES,
         Permission.EDIT_ENTERPRISES,
         Permission.USE_API,
+        Permission.VIEW_MONITORING,
     }
 )
 
@@ -68,6 +81,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_KIT_CATALOGUE,
         Permission.APPROVE_LOANS,
         Permission.VIEW_AUDIT_LOG,
+        Permission.RECORD_VISITS,
+        Permission.PLAN_VISITS,
+        Permission.RECORD_FOLLOW_UP,
+        Permission.REPORT_TO_DONORS,
     },
     Role.FINANCE: _EVERYONE
     | {
@@ -78,7 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     # Monitors edit what they see in the field, but do not carry bulk
     # exports of returnees' personal data on their phones.
-    Role.MONITOR: _EVERYONE,
+    Role.MONITOR: _EVERYONE | {Permission.RECORD_VISITS, Permission.RECORD_FOLLOW_UP},
 }
 
 

@@ -1,0 +1,3 @@
+"""Routes of the dashboard blueprint."""
+
+from portfolio.web.dashboard import bp  # noqa: F401

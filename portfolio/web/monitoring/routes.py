@@ -1,0 +1,3 @@
+"""Routes of the monitoring blueprint."""
+
+from portfolio.web.monitoring import bp  # noqa: F401

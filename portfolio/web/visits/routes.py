@@ -1,0 +1,3 @@
+"""Routes of the visits blueprint."""
+
+from portfolio.web.visits import bp  # noqa: F401
