@@ -7,7 +7,7 @@ from portfolio.models.budget import BudgetLine, BudgetRevision
 from portfolio.models.enterprise import Enterprise, EnterpriseMember
 from portfolio.models.journal import JournalEntry
 from portfolio.models.lending import Lender, LoanProduct, UsuryCeiling
-from portfolio.models.loan import Loan, LoanAllocation, LoanInstalment
+from portfolio.models.loan import Loan, LoanAllocation, LoanInstalment, LoanReschedule
 from portfolio.models.monitoring import (
     EnterpriseRisk,
     Flag,
@@ -56,6 +56,7 @@ __all__ = [
     "Loan",
     "LoanAllocation",
     "LoanInstalment",
+    "LoanReschedule",
     "ApiToken",
     "Base",
     "Beneficiary",

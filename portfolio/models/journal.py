@@ -26,6 +26,9 @@ class JournalEntry(db.Model):
             name="reversal_names_entry_and_reason",
         ),
         sa.Index("ix_journal_entry_loan_value", "loan_id", "value_on"),
+        sa.Index(
+            "ix_journal_entry_allowance_period", "beneficiary_id", "allowance_kind", "period_on"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -54,6 +57,8 @@ class JournalEntry(db.Model):
     allowance_kind: so.Mapped[AllowanceKind | None] = so.mapped_column(
         enum_column(AllowanceKind, "allowance_kind")
     )
+    #: The month an allowance covers (its first day), which may differ from when it was paid.
+    period_on: so.Mapped[date | None]
     channel: so.Mapped[PaymentChannel | None] = so.mapped_column(
         enum_column(PaymentChannel, "payment_channel")
     )

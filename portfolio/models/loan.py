@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -14,6 +15,15 @@ from portfolio.models.base import Rate, db, enum_column, money_column, utcnow
 from portfolio.models.budget import BudgetLine
 from portfolio.models.enterprise import Enterprise
 from portfolio.models.lending import Lender, LoanProduct
+from portfolio.models.user import User
+
+
+class RescheduleStatus(StrEnum):
+    """Where a reschedule request stands (maker-checker)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class Loan(db.Model):
@@ -25,6 +35,14 @@ class Loan(db.Model):
         sa.CheckConstraint("instalments BETWEEN 1 AND 520", name="instalments_range"),
         sa.CheckConstraint(
             "approved_by_id IS NULL OR approved_by_id <> created_by_id", name="maker_checker"
+        ),
+        sa.CheckConstraint(
+            "rejected_by_id IS NULL OR rejected_by_id <> created_by_id",
+            name="maker_checker_rejection",
+        ),
+        sa.CheckConstraint(
+            "net_monthly_income_xof IS NULL OR net_monthly_income_xof >= 0",
+            name="income_not_negative",
         ),
     )
 
@@ -57,11 +75,18 @@ class Loan(db.Model):
     savings_annual_rate: so.Mapped[Decimal] = so.mapped_column(Rate(), default=Decimal(0))
     rounding_multiple: so.Mapped[int] = so.mapped_column(default=1)
     first_due_on: so.Mapped[date | None]
+    #: Seasonal repayment: the months instalments fall in, e.g. "1,10,11,12" (None: all).
+    repayment_months: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    #: The business's net monthly income stated on application (for the DSCR verdict).
+    net_monthly_income_xof: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
     applied_on: so.Mapped[date]
     created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     #: Maker-checker: a manager other than the person who created the application.
     approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
     approved_on: so.Mapped[date | None]
+    #: Who turned the application down, and when (also another person than the maker).
+    rejected_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    rejected_on: so.Mapped[date | None]
     decision_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     disbursed_on: so.Mapped[date | None]
     closed_on: so.Mapped[date | None]
@@ -79,6 +104,8 @@ class Loan(db.Model):
     lender: so.Mapped[Lender] = so.relationship()
     product: so.Mapped[LoanProduct | None] = so.relationship()
     budget_line: so.Mapped[BudgetLine | None] = so.relationship()
+    approved_by: so.Mapped[User | None] = so.relationship(foreign_keys=[approved_by_id])
+    rejected_by: so.Mapped[User | None] = so.relationship(foreign_keys=[rejected_by_id])
 
 
 class LoanInstalment(db.Model):
@@ -103,6 +130,11 @@ class LoanInstalment(db.Model):
     interest_xof: so.Mapped[int] = money_column()
     fee_xof: so.Mapped[int] = money_column(default=0)
     savings_xof: so.Mapped[int] = money_column(default=0)
+    #: Fees, interest and principal due up to and including this instalment, in the
+    #: order allocation pays them (due date, then number). Schedules never change,
+    #: so this stays exact; arrears read "paid by D < cumulative" without summing
+    #: allocations per instalment (reporting.arrears).
+    cumulative_xof: so.Mapped[int] = money_column()
 
 
 class LoanAllocation(db.Model):
@@ -127,3 +159,56 @@ class LoanAllocation(db.Model):
     fee_xof: so.Mapped[int] = money_column(default=0)
     interest_xof: so.Mapped[int] = money_column(default=0)
     principal_xof: so.Mapped[int] = money_column(default=0)
+
+
+class LoanReschedule(db.Model):
+    """A request to put a loan's remaining principal on new terms (maker-checker).
+
+    A finance officer asks, a manager other than the asker approves (the
+    reschedule then applies: a new schedule version) or rejects it with a note.
+    Rows are never deleted: the requests are the reschedule's history.
+    """
+
+    __tablename__ = "loan_reschedule"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "decided_by_id IS NULL OR decided_by_id <> requested_by_id", name="maker_checker"
+        ),
+        sa.CheckConstraint("instalments BETWEEN 1 AND 520", name="instalments_range"),
+        sa.CheckConstraint(
+            "(status = 'pending') = (decided_by_id IS NULL)", name="decided_when_not_pending"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    loan_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("loan.id"), index=True)
+    requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    requested_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The new terms (services.loan_corrections.NewTerms).
+    annual_rate: so.Mapped[Decimal] = so.mapped_column(Rate())
+    method: so.Mapped[RepaymentMethod] = so.mapped_column(
+        enum_column(RepaymentMethod, "repayment_method")
+    )
+    frequency: so.Mapped[Frequency] = so.mapped_column(enum_column(Frequency, "frequency"))
+    instalments: so.Mapped[int]
+    grace_principal_periods: so.Mapped[int] = so.mapped_column(default=0)
+    grace_interest: so.Mapped[GraceInterest] = so.mapped_column(
+        enum_column(GraceInterest, "grace_interest"), default=GraceInterest.NONE
+    )
+    rounding_multiple: so.Mapped[int] = so.mapped_column(default=1)
+    first_due_on: so.Mapped[date | None]
+    status: so.Mapped[RescheduleStatus] = so.mapped_column(
+        enum_column(RescheduleStatus, "reschedule_status"),
+        default=RescheduleStatus.PENDING,
+        index=True,
+    )
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    decided_at: so.Mapped[datetime | None]
+    decision_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: The schedule version the approval put in force.
+    schedule_version: so.Mapped[int | None]
+
+    loan: so.Mapped[Loan] = so.relationship()
+    requested_by: so.Mapped[User] = so.relationship(foreign_keys=[requested_by_id])
+    decided_by: so.Mapped[User | None] = so.relationship(foreign_keys=[decided_by_id])

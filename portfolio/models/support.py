@@ -29,6 +29,8 @@ class Grant(db.Model):
     conditions: so.Mapped[str | None] = so.mapped_column(sa.Text)
     awarded_on: so.Mapped[date]
     awarded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    #: Sent with the award form: the same form twice records one grant.
+    idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     enterprise: so.Mapped[Enterprise] = so.relationship()
@@ -39,13 +41,21 @@ class Grant(db.Model):
 
 
 class GrantTranche(db.Model):
-    """A planned payment of a grant. Paying it is a journal entry; an unpaid one may be
-    cancelled, with a reason (the row stays)."""
+    """A planned payment of a grant. Paying it is a journal entry; what is left unpaid
+    may be cancelled, with a reason: the row stays as planned and `cancelled_xof`
+    says how much of it the cancellation took off (the rest was paid)."""
 
     __tablename__ = "grant_tranche"
     __table_args__ = (
         sa.UniqueConstraint("grant_id", "number"),
         sa.CheckConstraint("planned_xof > 0", name="planned_positive"),
+        sa.CheckConstraint(
+            "cancelled_xof IS NULL OR (cancelled_xof > 0 AND cancelled_xof <= planned_xof)",
+            name="cancelled_within_planned",
+        ),
+        sa.CheckConstraint(
+            "(cancelled_on IS NULL) = (cancelled_xof IS NULL)", name="cancelled_with_amount"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -56,6 +66,8 @@ class GrantTranche(db.Model):
     #: Milestone that releases it, e.g. "local loué".
     milestone: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     cancelled_on: so.Mapped[date | None]
+    #: What the cancellation took off the tranche: the part still unpaid then.
+    cancelled_xof: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
     cancelled_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
 
@@ -104,7 +116,7 @@ class KitDelivery(db.Model):
     enterprise_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("enterprise.id"), index=True)
     budget_line_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("budget_line.id"), index=True)
     template_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("kit_template.id"))
-    delivered_on: so.Mapped[date]
+    delivered_on: so.Mapped[date] = so.mapped_column(index=True)
     #: The person who handed the kit over (staff or partner), as written on the certificate.
     delivered_by: so.Mapped[str] = so.mapped_column(sa.String(120))
     #: Number of the signed handover certificate (procès-verbal de remise).

@@ -35,7 +35,7 @@ from portfolio.models import (
 from portfolio.models.journal import standing
 from portfolio.models.sql import sum_xof
 from portfolio.reporting.enterprises import lead_is_of_sex, lead_value
-from portfolio.reporting.pagination import Page, paginate
+from portfolio.reporting.pagination import MAX_PER_PAGE, Page, paginate
 
 
 @dataclass(frozen=True)
@@ -97,86 +97,70 @@ class PortfolioQuality:
         )
 
 
-def _sum_entries(kind: EntryKind, as_of: date) -> sa.Subquery:
-    return standing(
-        sa.select(JournalEntry.loan_id, sum_xof(JournalEntry.amount_xof).label("xof"))
-        .where(JournalEntry.kind == kind, JournalEntry.value_on <= as_of)
-        .group_by(JournalEntry.loan_id)
-    ).subquery()
+def _per_loan(as_of: date, *, next_due: bool = False) -> sa.Subquery:
+    """One row per loan disbursed by `as_of`: oldest late due date, overdue, outstanding.
 
-
-def _per_loan(as_of: date) -> sa.Subquery:
-    """One row per loan disbursed by `as_of`: oldest late due date, overdue, outstanding."""
+    Allocation pays instalments strictly in due order (domain.ledger.allocate),
+    so what was paid by `as_of` covers a prefix of the schedule: an instalment
+    is unpaid on `as_of` exactly when what is due up to it (its stored
+    `cumulative_xof`) exceeds everything paid by then. One pass over the
+    allocations per loan and one over the instalments, no per-instalment sums.
+    A written-off loan owes nothing and is never late.
+    """
+    # Loans repaid in full by `as_of` owe nothing then: left out before any sum.
+    open_on = sa.and_(
+        Loan.disbursed_on <= as_of, sa.or_(Loan.closed_on.is_(None), Loan.closed_on > as_of)
+    )
     paid = (
         sa.select(
-            LoanAllocation.instalment_id,
+            LoanAllocation.loan_id,
             sum_xof(
                 LoanAllocation.fee_xof + LoanAllocation.interest_xof + LoanAllocation.principal_xof
             ).label("paid"),
+            sum_xof(LoanAllocation.principal_xof).label("principal"),
         )
-        .where(LoanAllocation.paid_on <= as_of)
-        .group_by(LoanAllocation.instalment_id)
-        .subquery()
-    )
-    owed = (
-        LoanInstalment.fee_xof
-        + LoanInstalment.interest_xof
-        + LoanInstalment.principal_xof
-        - sa.func.coalesce(paid.c.paid, 0)
-    )
-    due = (
-        sa.select(
-            LoanInstalment.loan_id,
-            sa.func.min(LoanInstalment.due_on)
-            .filter(LoanInstalment.due_on < as_of, owed > 0)
-            .label("oldest_late_on"),
-            sum_xof(owed, where=LoanInstalment.due_on < as_of).label("overdue_xof"),
-            sa.func.min(LoanInstalment.due_on)
-            .filter(LoanInstalment.due_on >= as_of, owed > 0)
-            .label("next_due_on"),
-        )
-        .join(
-            Loan,
-            sa.and_(
-                Loan.id == LoanInstalment.loan_id,
-                Loan.schedule_version == LoanInstalment.schedule_version,
-            ),
-        )
-        .outerjoin(paid, paid.c.instalment_id == LoanInstalment.id)
-        .group_by(LoanInstalment.loan_id)
-        .subquery()
-    )
-    principal_paid = (
-        sa.select(LoanAllocation.loan_id, sum_xof(LoanAllocation.principal_xof).label("xof"))
-        .where(LoanAllocation.paid_on <= as_of)
+        .join(Loan, Loan.id == LoanAllocation.loan_id)
+        .where(LoanAllocation.paid_on <= as_of, open_on)
         .group_by(LoanAllocation.loan_id)
         .subquery()
     )
-    disbursed = _sum_entries(EntryKind.LOAN_DISBURSEMENT, as_of)
-    written_off = _sum_entries(EntryKind.LOAN_WRITE_OFF, as_of)
-    outstanding = sa.cast(
-        sa.case(
-            (written_off.c.xof.is_not(None), 0),
-            else_=disbursed.c.xof - sa.func.coalesce(principal_paid.c.xof, 0),
-        ),
-        sa.BigInteger,
-    )
+    written_off = standing(
+        sa.select(JournalEntry.loan_id)
+        .where(JournalEntry.kind == EntryKind.LOAN_WRITE_OFF, JournalEntry.value_on <= as_of)
+        .group_by(JournalEntry.loan_id)
+    ).subquery()
+    paid_xof = sa.func.coalesce(paid.c.paid, 0)
+    unpaid = LoanInstalment.cumulative_xof > paid_xof
+    past = LoanInstalment.due_on < as_of
+    # Paid on instalments already due = min(paid, due so far): the rest ran ahead.
+    short = sa.func.coalesce(sa.func.max(LoanInstalment.cumulative_xof).filter(past), 0) - paid_xof
+    columns = [
+        sa.func.min(LoanInstalment.due_on).filter(past, unpaid).label("oldest_late_on"),
+        sa.cast(sa.case((short > 0, short), else_=0), sa.BigInteger).label("overdue_xof"),
+    ]
+    if next_due:
+        columns.append(
+            sa.func.min(LoanInstalment.due_on).filter(~past, unpaid).label("next_due_on")
+        )
+    else:
+        columns.append(sa.null().label("next_due_on"))
+    outstanding = sa.cast(Loan.amount_xof - sa.func.coalesce(paid.c.principal, 0), sa.BigInteger)
     return (
         sa.select(
             Loan.id.label("loan_id"),
-            sa.case((written_off.c.xof.is_not(None), None), else_=due.c.oldest_late_on).label(
-                "oldest_late_on"
-            ),
-            sa.case(
-                (written_off.c.xof.is_not(None), 0), else_=sa.func.coalesce(due.c.overdue_xof, 0)
-            ).label("overdue_xof"),
-            due.c.next_due_on,
+            *columns,
             outstanding.label("outstanding_xof"),
         )
-        .join(disbursed, disbursed.c.loan_id == Loan.id)
-        .outerjoin(due, due.c.loan_id == Loan.id)
-        .outerjoin(principal_paid, principal_paid.c.loan_id == Loan.id)
-        .outerjoin(written_off, written_off.c.loan_id == Loan.id)
+        .join(
+            LoanInstalment,
+            sa.and_(
+                LoanInstalment.loan_id == Loan.id,
+                LoanInstalment.schedule_version == Loan.schedule_version,
+            ),
+        )
+        .outerjoin(paid, paid.c.loan_id == Loan.id)
+        .where(open_on, Loan.id.not_in(sa.select(written_off.c.loan_id)))
+        .group_by(Loan.id, Loan.amount_xof, paid.c.paid, paid.c.principal)
         .subquery()
     )
 
@@ -258,7 +242,7 @@ def due_and_late(
 ) -> Page[LoanArrearsRow]:
     """Loans late on `as_of` (most days late first), then those falling due within a week:
     who to call, with the owner's phone."""
-    loans = _per_loan(as_of)
+    loans = _per_loan(as_of, next_due=True)
     owner = lead_value(Beneficiary.first_name + " " + Beneficiary.last_name)
     phone = lead_value(Beneficiary.phone)
     soon = as_of + timedelta(days=due_within_days)
@@ -285,4 +269,16 @@ def due_and_late(
         ),
         f,
     ).order_by(loans.c.oldest_late_on.asc().nulls_last(), loans.c.next_due_on, Loan.id)
-    return paginate(query, LoanArrearsRow, page, per_page)
+    # One pass: the page's rows carry the list's length (count(*) OVER ()), so the
+    # per-loan positions are computed once, not once more for a separate count.
+    page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
+    counted = query.add_columns(sa.func.count().over().label("total"))
+    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    if not rows:
+        return paginate(query, LoanArrearsRow, page, per_page)
+    return Page(
+        [LoanArrearsRow(**{k: v for k, v in r._mapping.items() if k != "total"}) for r in rows],
+        page,
+        per_page,
+        rows[0].total,
+    )

@@ -68,6 +68,7 @@ class TrancheRow:
     planned_xof: int
     milestone: str | None
     cancelled_on: date | None
+    cancelled_xof: int | None
     cancel_reason: str | None
     cancelled_by: str | None
     paid_xof: int
@@ -106,12 +107,11 @@ def _paid_by_tranche() -> sa.Subquery:
 
 def _totals_by_grant() -> sa.Subquery:
     paid = _paid_by_tranche()
-    cancelled = GrantTranche.cancelled_on.is_not(None)
     return (
         sa.select(
             GrantTranche.grant_id,
             sa.func.count(GrantTranche.id).label("tranches"),
-            sum_xof(GrantTranche.planned_xof, where=cancelled).label("cancelled_xof"),
+            sum_xof(sa.func.coalesce(GrantTranche.cancelled_xof, 0)).label("cancelled_xof"),
             sum_xof(paid.c.xof).label("paid_xof"),
         )
         .outerjoin(paid, paid.c.tranche_id == GrantTranche.id)
@@ -198,6 +198,7 @@ def grant_tranches(grant_id: int) -> list[TrancheRow]:
             GrantTranche.planned_xof,
             GrantTranche.milestone,
             GrantTranche.cancelled_on,
+            GrantTranche.cancelled_xof,
             GrantTranche.cancel_reason,
             User.name.label("cancelled_by"),
             sa.cast(paid_xof, sa.BigInteger).label("paid_xof"),
@@ -261,6 +262,7 @@ class AllowanceRow:
     programme_code: str
     region: str
     allowance_kind: str
+    period_on: date | None
     amount_xof: int
     channel: str | None
     reference: str | None
@@ -282,6 +284,7 @@ def _allowance_query(f: ListFilter, kind: str | None) -> sa.Select:
             Programme.code.label("programme_code"),
             Region.name.label("region"),
             JournalEntry.allowance_kind,
+            JournalEntry.period_on,
             JournalEntry.amount_xof,
             JournalEntry.channel,
             JournalEntry.reference,

@@ -3,13 +3,17 @@ paid to a beneficiary against a TRAINING budget line of their programme."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portfolio.domain.ledger_vocabulary import AllowanceKind, EntryKind, Instrument
-from portfolio.models import Beneficiary, BudgetLine, EnterpriseMember, JournalEntry
+from portfolio.domain.money import format_xof
+from portfolio.models import Beneficiary, BudgetLine, EnterpriseMember, JournalEntry, db
+from portfolio.models.journal import standing
 from portfolio.services.budgets import ensure_within_budget
 from portfolio.services.grants import (
     refuse_bad_amount,
@@ -29,8 +33,10 @@ def pay_allowance(
 ) -> JournalEntry:
     """Record one allowance payment. DuplicateSubmission if the key was already used.
 
-    The month it covers is the month of its payment date: the journal has no
-    column for a period yet.
+    `period_on` is the month it covers (any day of it; stored as the first
+    day), by default the month of the payment. A beneficiary is paid each kind
+    of allowance once per month: a second payment for the same month is
+    refused unless the first one was reversed.
     """
     if (previous := existing_submission(idempotency_key)) is not None:
         raise DuplicateSubmission(previous)
@@ -38,12 +44,25 @@ def pay_allowance(
     refuse_bad_amount(amount)
     refuse_future(paid_on, "paid_on")
     kind = AllowanceKind(values["allowance_kind"])
+    period_on = (values.get("period_on") or paid_on).replace(day=1)
+    if period_on > paid_on.replace(day=1) + timedelta(days=62):
+        raise ServiceError(
+            _("An allowance is paid at most two months ahead of the month it covers."),
+            "period_on",
+        )
     with unit_of_work() as session:
-        person = session.get(Beneficiary, values["beneficiary_id"])
+        # Locked (PostgreSQL): two officers paying the same person wait for each other,
+        # so the month check below sees the other's payment.
+        person = session.scalar(
+            sa.select(Beneficiary)
+            .where(Beneficiary.id == values["beneficiary_id"])
+            .with_for_update()
+        )
         if person is None or (
             scope_region_id is not None and person.commune.region_id != scope_region_id
         ):
             raise ServiceError(_("No beneficiary has this number."), "beneficiary_id")
+        _refuse_second_payment(person.id, kind, period_on)
         line = session.get(BudgetLine, values["budget_line_id"])
         if line is not None and line.programme_id != person.programme_id:
             raise ServiceError(
@@ -66,12 +85,38 @@ def pay_allowance(
             idempotency_key=idempotency_key,
             beneficiary_id=person.id,
             allowance_kind=kind,
+            period_on=period_on,
             budget_line_id=values["budget_line_id"],
             enterprise_id=enterprise_id,
             channel=values["channel"],
             reference=(values.get("reference") or "").strip() or None,
         )
     return entry
+
+
+def _refuse_second_payment(beneficiary_id: int, kind: AllowanceKind, period_on: date) -> None:
+    paid = db.session.scalar(
+        standing(
+            sa.select(JournalEntry).where(
+                JournalEntry.kind == EntryKind.ALLOWANCE_PAYMENT,
+                JournalEntry.beneficiary_id == beneficiary_id,
+                JournalEntry.allowance_kind == kind,
+                JournalEntry.period_on == period_on,
+            )
+        ).limit(1)
+    )
+    if paid is not None:
+        raise ServiceError(
+            _(
+                "This allowance was already paid to this beneficiary for %(month)s "
+                "(payment of %(day)s, %(amount)s). Reverse that payment first if it was "
+                "a mistake.",
+                month=format_date(period_on, "MMMM y"),
+                day=paid.value_on.strftime("%d/%m/%Y"),
+                amount=format_xof(paid.amount_xof),
+            ),
+            "period_on",
+        )
 
 
 def reverse_allowance(entry_id: int, *, reason: str, by_user_id: int) -> JournalEntry:

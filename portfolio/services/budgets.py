@@ -61,10 +61,11 @@ def _committed_by_line() -> sa.Subquery:
     grants = (
         sa.select(
             Grant.budget_line_id.label("line_id"),
-            sum_xof(GrantTranche.planned_xof).label("xof"),
+            sum_xof(
+                GrantTranche.planned_xof - sa.func.coalesce(GrantTranche.cancelled_xof, 0)
+            ).label("xof"),
         )
         .join(GrantTranche, GrantTranche.grant_id == Grant.id)
-        .where(GrantTranche.cancelled_on.is_(None))
         .group_by(Grant.budget_line_id)
     )
     loans = (

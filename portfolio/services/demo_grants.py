@@ -82,6 +82,7 @@ PREFIXES = {
 NO_LINKS = dict.fromkeys(
     ("enterprise_id", "budget_line_id", "loan_id", "grant_tranche_id", "kit_delivery_id")
     + ("beneficiary_id", "allowance_kind", "reference", "reverses_id", "reason", "idempotency_key")
+    + ("period_on",)
 )
 REVERSAL_REASONS = ("Erreur de montant", "Paiement saisi en double", "Mauvais numéro de compte")
 
@@ -242,6 +243,7 @@ class _Builder:
                     "planned_xof": share,
                     "milestone": MILESTONES[min(number - 1, len(MILESTONES) - 1)],
                     "cancelled_on": cancelled,
+                    "cancelled_xof": share if cancelled else None,
                     "cancel_reason": rng.choice(CANCEL_REASONS) if cancelled else None,
                     "cancelled_by_id": self.by if cancelled else None,
                 }
@@ -258,7 +260,10 @@ class _Builder:
             kinds.append((AllowanceKind.DAYCARE, DAYCARE_XOF))
         total = 0
         for month in range(months, 0, -1):
-            value_on = start - timedelta(days=30 * month)
+            # Paid on the 5th of the month it covers: one payment per kind and month.
+            index = start.year * 12 + start.month - 1 - month
+            period_on = date(index // 12, index % 12 + 1, 1)
+            value_on = period_on + timedelta(days=4)
             if first_day <= value_on <= self.today:
                 for kind, amount in kinds:
                     self.paid(
@@ -269,6 +274,7 @@ class _Builder:
                         budget_line_id=line_id,
                         beneficiary_id=enterprise.lead_id,
                         allowance_kind=kind,
+                        period_on=period_on,
                     )
                     total += amount
         return total

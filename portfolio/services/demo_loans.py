@@ -86,6 +86,16 @@ def seed_loans_demo(
             _seed_chunk(
                 rng, borrowers[start : start + CHUNK], products, room, today, maker_id, checker_id
             )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics: the planner would otherwise guess a few rows per table
+        # and pick nested loops for the arrears and PAR queries (seconds, not ms).
+        with unit_of_work():
+            db.session.execute(
+                sa.text(
+                    "ANALYZE loan, loan_instalment, loan_allocation, journal_entry, "
+                    "grant_award, grant_tranche, kit_delivery"
+                )
+            )
     return len(borrowers)
 
 
@@ -117,8 +127,11 @@ def _seed_chunk(rng, borrowers, products, room, today, maker_id, checker_id) -> 
     loans, disbursed = [], []
     for loan_id, row in enumerate(borrowers, start=_next_id(Loan)):
         loan = _application(rng, loan_id, row, rng.choice(products), room, today, now)
+        rejected = loan["status"] == LoanStatus.REJECTED
         loan.update(
-            created_by_id=maker_id, approved_by_id=checker_id if loan["approved_on"] else None
+            created_by_id=maker_id,
+            approved_by_id=checker_id if loan["approved_on"] else None,
+            rejected_by_id=checker_id if rejected else None,
         )
         loans.append(loan)
         if loan["disbursed_on"]:
@@ -191,6 +204,7 @@ def _application(rng, loan_id, row, product, room, today, now) -> dict[str, Any]
         "approved_on": approved
         if status not in (LoanStatus.APPLIED, LoanStatus.REJECTED)
         else None,
+        "rejected_on": approved if status == LoanStatus.REJECTED else None,
         "decision_note": "Activité jugée non viable" if status == LoanStatus.REJECTED else None,
         "disbursed_on": disbursed if status == LoanStatus.ACTIVE else None,
         "closed_on": None,

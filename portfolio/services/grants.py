@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from portfolio.domain.ledger_vocabulary import EntryKind, Instrument
 from portfolio.domain.money import format_xof
 from portfolio.models import BudgetLine, Enterprise, Grant, GrantTranche, JournalEntry, db
-from portfolio.models.base import utcnow
 from portfolio.models.journal import standing
 from portfolio.models.sql import sum_xof
 from portfolio.services.budgets import ensure_within_budget
@@ -27,8 +26,6 @@ from portfolio.services.journal import (
 from portfolio.services.unit_of_work import ServiceError, unit_of_work
 
 MAX_TRANCHES = 12
-#: An identical award this recent is the same form sent twice (a double click).
-RESUBMISSION_WINDOW = timedelta(minutes=10)
 
 
 class DuplicateAward(Exception):
@@ -90,8 +87,15 @@ def award_grant(
     *,
     by_user_id: int,
     scope_region_id: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Grant:
-    """Commit a grant to an enterprise against a GRANT line of its programme."""
+    """Commit a grant to an enterprise against a GRANT line of its programme.
+
+    The award form carries an idempotency key made when it was shown: the
+    same key again raises DuplicateAward with the grant recorded the first time.
+    """
+    if (same := _awarded_with(idempotency_key)) is not None:
+        raise DuplicateAward(same)
     amount, awarded_on = values["amount_xof"], values["awarded_on"]
     refuse_bad_amount(amount)
     refuse_future(awarded_on, "awarded_on")
@@ -117,7 +121,7 @@ def award_grant(
         line = session.scalar(
             sa.select(BudgetLine).where(BudgetLine.id == values["budget_line_id"]).with_for_update()
         )
-        if (same := _just_awarded(values, enterprise.id, purpose)) is not None:
+        if (same := _awarded_with(idempotency_key)) is not None:
             raise DuplicateAward(same)
         if line is not None and line.programme_id != enterprise.programme_id:
             raise ServiceError(
@@ -133,6 +137,7 @@ def award_grant(
             conditions=(values.get("conditions") or "").strip() or None,
             awarded_on=awarded_on,
             awarded_by_id=by_user_id,
+            idempotency_key=idempotency_key or None,
         )
         ordered = sorted(tranches, key=lambda t: t.planned_on)
         for number, tranche in enumerate(ordered, start=1):
@@ -144,25 +149,22 @@ def award_grant(
                     milestone=(tranche.milestone or "").strip() or None,
                 )
             )
-        session.add(grant)
+        try:
+            # A savepoint: if another request used the same key a moment ago, only
+            # this insert is undone and the caller learns which grant stands.
+            with session.begin_nested():
+                session.add(grant)
+        except sa.exc.IntegrityError:
+            if (same := _awarded_with(idempotency_key)) is not None:
+                raise DuplicateAward(same) from None
+            raise
     return grant
 
 
-def _just_awarded(values: dict[str, Any], enterprise_id: int, purpose: str) -> Grant | None:
-    """The grant has no idempotency key column: an identical award recorded in the last
-    minutes stands in for one."""
-    return db.session.scalar(
-        sa.select(Grant)
-        .where(
-            Grant.enterprise_id == enterprise_id,
-            Grant.budget_line_id == values["budget_line_id"],
-            Grant.amount_xof == values["amount_xof"],
-            Grant.awarded_on == values["awarded_on"],
-            Grant.purpose == purpose,
-            Grant.created_at >= utcnow() - RESUBMISSION_WINDOW,
-        )
-        .limit(1)
-    )
+def _awarded_with(idempotency_key: str | None) -> Grant | None:
+    if not idempotency_key:
+        return None
+    return db.session.scalar(sa.select(Grant).where(Grant.idempotency_key == idempotency_key))
 
 
 def paid_on_tranche(tranche_id: int) -> int:
@@ -241,6 +243,9 @@ def pay_tranche(
             channel=values["channel"],
             reference=(values.get("reference") or "").strip() or None,
         )
+        from portfolio.services.visit_plan import plan_visits  # the first support starts the plan
+
+        plan_visits([grant.enterprise_id])
     return entry
 
 
@@ -249,9 +254,9 @@ def cancel_tranche(
 ) -> GrantTranche:
     """Cancel what is left to pay of a tranche; the row stays, with who, when and why.
 
-    A partly paid tranche is split: it keeps what was paid, and a new tranche
-    holding the unpaid rest is cancelled. The budget counts a cancelled
-    tranche as no longer committed, so this keeps what was paid committed.
+    The tranche keeps its planned amount; `cancelled_xof` records the unpaid
+    rest the cancellation took off, so what was paid stays committed on the
+    budget and the grant's history reads as it happened.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -259,31 +264,18 @@ def cancel_tranche(
     refuse_future(cancelled_on, "cancelled_on")
     if cancelled_on < grant.awarded_on:
         raise ServiceError(_("A tranche cannot be cancelled before the award."), "cancelled_on")
-    with unit_of_work() as session:
+    with unit_of_work():
         tranche = _locked_tranche(grant, number)
         if tranche.cancelled_on is not None:
             raise ServiceError(_("This tranche is already cancelled."), "number")
         paid = paid_on_tranche(tranche.id)
         if paid >= tranche.planned_xof:
             raise ServiceError(_("This tranche is fully paid: nothing is left to cancel."))
-        cancelled = tranche
-        if paid > 0:
-            last = session.scalar(
-                sa.select(sa.func.max(GrantTranche.number)).where(GrantTranche.grant_id == grant.id)
-            )
-            cancelled = GrantTranche(
-                grant_id=grant.id,
-                number=last + 1,
-                planned_on=tranche.planned_on,
-                planned_xof=tranche.planned_xof - paid,
-                milestone=tranche.milestone,
-            )
-            tranche.planned_xof = paid
-            session.add(cancelled)
-        cancelled.cancelled_on = cancelled_on
-        cancelled.cancel_reason = reason
-        cancelled.cancelled_by_id = by_user_id
-    return cancelled
+        tranche.cancelled_xof = tranche.planned_xof - paid
+        tranche.cancelled_on = cancelled_on
+        tranche.cancel_reason = reason
+        tranche.cancelled_by_id = by_user_id
+    return tranche
 
 
 def reverse_payment(

@@ -228,6 +228,9 @@ def record_kit_delivery(
             budget_line_id=line.id,
             kit_delivery_id=delivery.id,
         )
+        from portfolio.services.visit_plan import plan_visits  # the first support starts the plan
+
+        plan_visits([enterprise.id])
     return delivery
 
 

@@ -12,7 +12,7 @@ from portfolio.domain.loans import LoanTerms
 from portfolio.models import BudgetLine, Commune, Enterprise, Lender, Loan, LoanProduct, db
 from portfolio.models.base import Rate
 from portfolio.services.budgets import ensure_within_budget
-from portfolio.services.loan_records import locked_loan, require_status
+from portfolio.services.loan_records import locked_loan, months_text, require_status
 from portfolio.services.unit_of_work import ServiceError, unit_of_work
 
 #: LoanTerms fields the loan row stores as they are.
@@ -52,11 +52,15 @@ def enterprise_in_scope(enterprise_id: int, scope_region_id: int | None) -> Ente
     return enterprise
 
 
-def _check_storable(terms: LoanTerms) -> None:
-    if terms.repayment_months is not None:
-        # The loan row has no column for repayment months (reported to the lead).
+def _check_storable(terms: LoanTerms, net_monthly_income_xof: int | None) -> None:
+    if net_monthly_income_xof is not None and (
+        isinstance(net_monthly_income_xof, bool)
+        or not isinstance(net_monthly_income_xof, int)
+        or net_monthly_income_xof < 0
+    ):
         raise ServiceError(
-            _("Seasonal repayment months cannot be recorded on a loan yet."), "repayment_months"
+            _("The income must be a whole number of francs, zero or more."),
+            "net_monthly_income_xof",
         )
     for name, field in _RATE_FIELDS.items():
         scaled = getattr(terms, name) * Rate.SCALE
@@ -99,16 +103,20 @@ def apply_for_loan(
     budget_line_id: int | None = None,
     applied_on: date | None = None,
     scope_region_id: int | None = None,
+    net_monthly_income_xof: int | None = None,
 ) -> Loan:
     """Record an application (status APPLIED) with the terms as the lender quotes them.
 
     `terms.disbursed_on` is only the expected contract date used to preview the
     loan; the real one, and the first due date, are set at disbursement.
+    Seasonal repayment months are stored and used for the schedule then. The
+    business's stated net monthly income is kept for the affordability (DSCR)
+    verdict shown to whoever decides.
     """
     with unit_of_work() as session:
         enterprise = enterprise_in_scope(enterprise_id, scope_region_id)
         _check_lender(lender_id, product_id)
-        _check_storable(terms)
+        _check_storable(terms, net_monthly_income_xof)
         if budget_line_id is not None:
             _check_budget_line(budget_line_id, enterprise)
         applied_on = applied_on or date.today()
@@ -124,6 +132,8 @@ def apply_for_loan(
             applied_on=applied_on,
             created_by_id=created_by_id,
             schedule_version=0,
+            repayment_months=months_text(terms.repayment_months),
+            net_monthly_income_xof=net_monthly_income_xof,
             **{name: getattr(terms, name) for name in TERM_FIELDS},
         )
         session.add(loan)
@@ -177,8 +187,9 @@ def reject_loan(
     by_id: int,
     note: str | None = None,
     expected_version: int | None = None,
+    rejected_on: date | None = None,
 ) -> Loan:
-    """Turn an application down, saying why. The approver column stays empty."""
+    """Turn an application down, saying why; who and when are kept on the loan."""
     note = (note or "").strip()
     if not note:
         raise ServiceError(_("Say why the application is rejected."), "note")
@@ -189,7 +200,15 @@ def reject_loan(
             message=_("Only an application waiting for a decision can be rejected."),
         )
         _check_checker(locked, by_id)
-        # Who rejected and when is in the audit log: the loan's approver stays empty.
+        rejected_on = rejected_on or date.today()
+        if not locked.applied_on <= rejected_on <= date.today():
+            raise ServiceError(
+                _("The decision date must fall between the application and today."),
+                "rejected_on",
+            )
+        # The approver columns stay empty: a rejected loan was never approved.
         locked.status = LoanStatus.REJECTED
+        locked.rejected_by_id = by_id
+        locked.rejected_on = rejected_on
         locked.decision_note = note
     return locked

@@ -34,6 +34,7 @@ from portfolio.services.loan_records import (
     payments_of,
     position_of,
     reallocate,
+    refresh_flags,
     standing_entries,
     standing_total,
     store_schedule,
@@ -97,6 +98,7 @@ def reverse_loan_entry(
             locked.schedule_version = 0
         elif entry.kind in (EntryKind.LOAN_REPAYMENT, EntryKind.LOAN_REFUND):
             reallocate(locked)
+        refresh_flags(locked)
     return reversal
 
 
@@ -127,6 +129,7 @@ def write_off(
             reason=reason,
         )
         locked.status = LoanStatus.WRITTEN_OFF
+        refresh_flags(locked)
     return entry
 
 
@@ -170,6 +173,7 @@ def record_recovery(
             channel=PaymentChannel(channel) if channel else None,
             reference=(reference or "").strip() or None,
         )
+        refresh_flags(locked)
     return entry
 
 
@@ -255,19 +259,40 @@ def reschedule(
     """
     on = rescheduled_on or date.today()
     with locked_loan(loan, expected_version) as locked:
-        require_active(locked)
-        last = max((p.paid_on for p in payments_of(locked)), default=locked.disbursed_on)
-        check_value_date(on, "rescheduled_on", last)
-        position = position_of(locked)
-        if position.outstanding_principal_xof <= 0:
-            raise ServiceError(_("No principal is left to reschedule."))
-        try:
-            rows = rescheduled_rows(position, terms, on)
-        except InvalidLoanTerms as error:
-            raise ServiceError(
-                _("These terms do not make a loan: %(problem)s", problem=str(error)), error.field
-            ) from None
-        store_schedule(locked, next_schedule_version(locked), rows)
-        locked.restructured = True
-        reallocate(locked)
+        apply_reschedule(locked, terms, on)
     return locked
+
+
+def reschedulable_position(locked: Loan, on: date):
+    """The loan's position if it can be rescheduled on `on`; refused otherwise."""
+    require_active(locked)
+    last = max((p.paid_on for p in payments_of(locked)), default=locked.disbursed_on)
+    check_value_date(on, "rescheduled_on", last)
+    position = position_of(locked)
+    if position.outstanding_principal_xof <= 0:
+        raise ServiceError(_("No principal is left to reschedule."))
+    return position
+
+
+def new_rows(position, terms: NewTerms, on: date) -> list[Due]:
+    """rescheduled_rows, with the engine's refusal as a ServiceError on the field at fault."""
+    try:
+        return rescheduled_rows(position, terms, on)
+    except InvalidLoanTerms as error:
+        raise ServiceError(
+            _("These terms do not make a loan: %(problem)s", problem=str(error)), error.field
+        ) from None
+
+
+def apply_reschedule(locked: Loan, terms: NewTerms, on: date) -> int:
+    """Inside a locked_loan block: store the new version, mark the loan, re-allocate.
+
+    Returns the schedule version now in force."""
+    position = reschedulable_position(locked, on)
+    rows = new_rows(position, terms, on)
+    version = next_schedule_version(locked)
+    store_schedule(locked, version, rows)
+    locked.restructured = True
+    reallocate(locked)
+    refresh_flags(locked)
+    return version

@@ -17,6 +17,7 @@ from portfolio.domain.ledger_vocabulary import EntryKind, LoanStatus, PaymentCha
 from portfolio.models import JournalEntry
 from portfolio.services.loan_corrections import NewTerms, rescheduled_rows
 from portfolio.services.loan_position import Payoff, loan_position
+from portfolio.services.loan_records import with_cumulative
 
 _ENTRY_COLUMNS = [c.key for c in JournalEntry.__table__.columns]
 
@@ -129,7 +130,7 @@ class DemoRows:
 
     def schedule(self, loan: dict, version: int, dues: list[Due]) -> dict[int, int]:
         ids = {}
-        for due in dues:
+        for due, cumulative in with_cumulative(dues):
             ids[due.number] = self.take("instalment")
             self.instalments.append(
                 {
@@ -142,6 +143,7 @@ class DemoRows:
                     "interest_xof": due.interest_xof,
                     "fee_xof": due.fee_xof,
                     "savings_xof": loan["savings_per_instalment_xof"],
+                    "cumulative_xof": cumulative,
                 }
             )
         return ids

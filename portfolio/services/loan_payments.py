@@ -23,6 +23,7 @@ from portfolio.services.loan_records import (
     payments_of,
     position_of,
     reallocate,
+    refresh_flags,
     store_schedule,
     terms_of,
 )
@@ -95,13 +96,17 @@ def disburse_loan(
         try:
             terms = terms_of(locked, disbursed_on, first_due_on)
         except InvalidLoanTerms as error:
-            field = "first_due_on" if error.field == "first_due_on" else None
-            raise ServiceError(
-                _("The first due date must come after the disbursement.")
-                if field
-                else _("The stored terms do not make a loan: %(problem)s", problem=str(error)),
-                field,
-            ) from None
+            if error.field == "first_due_on":
+                message = _("The first due date must come after the disbursement.")
+            elif error.field == "repayment_months":
+                message = _(
+                    "This loan is repaid only in some months (seasonal) and its last "
+                    "instalment would fall outside them: choose another first due date."
+                )
+            else:
+                message = _("The stored terms do not make a loan: %(problem)s", problem=str(error))
+            field = "first_due_on" if error.field in ("first_due_on", "repayment_months") else None
+            raise ServiceError(message, field) from None
         schedule = build_schedule(terms)
         entry = post_entry(
             kind=EntryKind.LOAN_DISBURSEMENT,
@@ -116,6 +121,9 @@ def disburse_loan(
         locked.disbursed_on = disbursed_on
         locked.first_due_on = terms.first_due_on
         reallocate(locked)
+        from portfolio.services.visit_plan import plan_visits  # the first support starts the plan
+
+        plan_visits([locked.enterprise_id])
     return entry
 
 
@@ -165,6 +173,7 @@ def record_repayment(
             **_links(locked, channel, reference),
         )
         reallocate(locked)
+        refresh_flags(locked)
     return entry
 
 
@@ -225,6 +234,7 @@ def repay_in_full(
             **_links(locked, channel, reference),
         )
         position = reallocate(locked)
+        refresh_flags(locked)
         assert position.closed_on == paid_on, "a payoff always settles the loan"
     return entry
 
@@ -263,4 +273,5 @@ def refund_credit(
             **_links(locked, channel, reference),
         )
         reallocate(locked)
+        refresh_flags(locked)
     return entry

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from portfolio.domain.ledger import Due, Payment, arrears_on
 from portfolio.domain.ledger_vocabulary import EntryKind, LoanStatus
 from portfolio.domain.loans import LoanTerms, ScheduleRow
-from portfolio.models import JournalEntry, Loan, LoanAllocation, LoanInstalment, db
+from portfolio.models import Enterprise, JournalEntry, Loan, LoanAllocation, LoanInstalment, db
+from portfolio.services.flags import refresh_enterprises
 from portfolio.services.journal import standing
 from portfolio.services.loan_position import LoanPosition, loan_position
 from portfolio.services.unit_of_work import ServiceError, unit_of_work
@@ -55,6 +56,19 @@ def locked_loan(loan: Loan | int, expected_version: int | None = None) -> Iterat
         raise stale_loan_error() from None
 
 
+def refresh_flags(loan: Loan) -> None:
+    """Recompute the enterprise's risk flags (days past due...) in this unit of work,
+    so the flag changes with the money that changed it.
+
+    The enterprise row is locked first (PostgreSQL): two of its loans moving at
+    once would otherwise both rewrite its risk row and one would fail.
+    """
+    db.session.execute(
+        sa.select(Enterprise.id).where(Enterprise.id == loan.enterprise_id).with_for_update()
+    )
+    refresh_enterprises([loan.enterprise_id])
+
+
 def require_status(loan: Loan, *allowed: LoanStatus, message: str) -> None:
     if loan.status not in allowed:
         raise ServiceError(message)
@@ -78,7 +92,17 @@ def terms_of(loan: Loan, disbursed_on: date, first_due_on: date | None = None) -
         savings_annual_rate=loan.savings_annual_rate,
         rounding_multiple=loan.rounding_multiple,
         first_due_on=first_due_on,
+        repayment_months=months_of(loan.repayment_months),
     )
+
+
+def months_text(months: frozenset[int] | None) -> str | None:
+    """Seasonal repayment months as the loan row stores them: "1,10,11,12"."""
+    return ",".join(str(m) for m in sorted(months)) if months else None
+
+
+def months_of(text: str | None) -> frozenset[int] | None:
+    return frozenset(int(m) for m in text.split(",")) if text else None
 
 
 def next_schedule_version(loan: Loan) -> int:
@@ -105,11 +129,22 @@ def store_schedule(loan: Loan, version: int, rows: Iterable[ScheduleRow | Due]) 
                 "interest_xof": row.interest_xof,
                 "fee_xof": row.fee_xof,
                 "savings_xof": getattr(row, "savings_xof", 0),
+                "cumulative_xof": cumulative,
             }
-            for row in rows
+            for row, cumulative in with_cumulative(rows)
         ],
     )
     loan.schedule_version = version
+
+
+def with_cumulative(rows: Iterable[ScheduleRow | Due]) -> list[tuple[ScheduleRow | Due, int]]:
+    """Each row with what is due up to and including it, in allocation order
+    (due date, then number: domain.ledger.allocate)."""
+    total, out = 0, []
+    for row in sorted(rows, key=lambda r: (r.due_on, r.number)):
+        total += row.fee_xof + row.interest_xof + row.principal_xof
+        out.append((row, total))
+    return out
 
 
 def instalments_of(loan: Loan, version: int | None = None) -> list[LoanInstalment]:

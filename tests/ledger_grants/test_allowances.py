@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from portfolio.domain.ledger_vocabulary import AllowanceKind, EntryKind, PaymentChannel
 from portfolio.domain.vocabulary import Role, Sex
@@ -25,6 +28,7 @@ def allowance(person, line, by, kind=AllowanceKind.STIPEND, amount=45_000, key=N
             "amount_xof": amount,
             "channel": PaymentChannel.MOBILE_MONEY,
             "reference": "OM-1",
+            "period_on": extra.pop("period_on", None),
         },
         by_user_id=by.id,
         idempotency_key=key,
@@ -145,3 +149,50 @@ def test_a_monitor_sees_only_the_allowances_of_their_region_and_cannot_pay(
 
     assert "Bintou" in listing and "Hawa" not in listing
     assert client.get("/subventions/allocations-formation/nouvelle").status_code == 403
+
+
+def test_one_allowance_of_a_kind_per_beneficiary_and_month(make_person, training_line, finance):
+    person = make_person()
+    month = TODAY.replace(day=1)
+    first = allowance(person, training_line, finance, paid_on=TODAY, period_on=TODAY)
+    assert first.period_on == month  # stored as the first day of the month
+
+    with pytest.raises(ServiceError) as refused:
+        allowance(person, training_line, finance, paid_on=TODAY, period_on=month)
+    assert refused.value.field == "period_on" and "already paid" in refused.value.message
+    # Another kind, or another month, is fine.
+    allowance(person, training_line, finance, kind=AllowanceKind.DAYCARE, period_on=month)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    allowance(person, training_line, finance, paid_on=TODAY, period_on=previous)
+    # Once the first payment is reversed, the month can be paid again.
+    reverse_allowance(first.id, reason="Mauvais montant", by_user_id=finance.id)
+    again = allowance(person, training_line, finance, paid_on=TODAY, amount=40_000)
+    assert again.period_on == month  # by default, the month of the payment
+    with pytest.raises(ServiceError) as ahead:
+        allowance(person, training_line, finance, paid_on=TODAY, period_on=TODAY + timedelta(200))
+    assert ahead.value.field == "period_on"
+
+
+def test_the_allowance_form_takes_the_month_covered_and_the_list_shows_it(
+    login, make_person, training_line
+):
+    person = make_person(first_name="Fanta")
+    client = login(Role.FINANCE)
+    month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    data = {
+        "beneficiary_id": person.id,
+        "allowance_kind": "stipend",
+        "budget_line_id": training_line.id,
+        "paid_on": TODAY.isoformat(),
+        "period_on": month.strftime("%Y-%m"),
+        "amount_xof": "45 000",
+        "channel": "cash",
+    }
+    assert 'name="period_on"' in text(client.get("/subventions/allocations-formation/nouvelle"))
+    assert client.post("/subventions/allocations-formation/nouvelle", data=data).status_code == 302
+    assert db.session.scalar(sa.select(JournalEntry.period_on)) == month
+    twice = client.post("/subventions/allocations-formation/nouvelle", data=data)
+    assert twice.status_code == 200 and "already paid" in text(twice)
+    assert count(JournalEntry) == 1
+    listing = text(client.get("/subventions/allocations-formation"))
+    assert format_date(month, "MMMM y", locale="en") in listing

@@ -53,7 +53,11 @@ def grant(award, enterprise):
 
 
 def key_used(key: str | None) -> bool:
-    return bool(key) and existing_submission(key) is not None
+    # A key with NUL cannot have been stored (PostgreSQL text refuses it, and the
+    # form refuses it before any query); asking the database would only fail.
+    if not key or "\x00" in key:
+        return False
+    return existing_submission(key) is not None
 
 
 @SETTINGS

@@ -64,7 +64,8 @@ def test_a_finance_officer_awards_a_grant_in_two_tranches(login, enterprise, gra
 
 def test_an_award_form_sent_twice_awards_one_grant(login, enterprise, grant_line):
     client = login(Role.FINANCE)
-    data = award_form(enterprise, grant_line)
+    key = KEY.search(client.get("/subventions/nouvelle").get_data(as_text=True)).group(1)
+    data = award_form(enterprise, grant_line, idempotency_key=key)
 
     first = client.post("/subventions/nouvelle", data=data)
     again = client.post("/subventions/nouvelle", data=data)

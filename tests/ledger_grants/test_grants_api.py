@@ -201,11 +201,25 @@ def text_of(message: str) -> str:
 
 
 def test_an_award_retried_by_the_client_is_recorded_once(api, enterprise, grant_line):
-    body = award_body(enterprise, grant_line)
+    body = {**award_body(enterprise, grant_line), "idempotency_key": "award-7"}
 
     first = api.post("/api/v1/grants", body, role=Role.FINANCE)
     retry = api.post("/api/v1/grants", body, role=Role.FINANCE)
+    header = api.post(
+        "/api/v1/grants",
+        award_body(enterprise, grant_line),
+        role=Role.FINANCE,
+        headers={"Idempotency-Key": "award-7"},
+    )
 
-    assert (first.status_code, retry.status_code) == (201, 200)
-    assert retry.json["id"] == first.json["id"]
+    assert (first.status_code, retry.status_code, header.status_code) == (201, 200, 200)
+    assert retry.json["id"] == first.json["id"] == header.json["id"]
     assert count(Grant) == 1
+    # Without a key, the same award is a second grant (two real awards can look alike).
+    assert (
+        api.post(
+            "/api/v1/grants", award_body(enterprise, grant_line), role=Role.FINANCE
+        ).status_code
+        == 201
+    )
+    assert count(Grant) == 2

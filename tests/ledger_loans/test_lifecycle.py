@@ -113,6 +113,9 @@ def test_a_rejected_application_needs_a_reason_and_goes_no_further(loans, users)
     assert refused.value.field == "note"
     reject_loan(loan, by_id=users[Role.MANAGER].id, note="Activité non viable")
     assert loan.status == LoanStatus.REJECTED and loan.decision_note == "Activité non viable"
+    # Who and when are kept; the approver columns stay empty.
+    assert loan.rejected_by_id == users[Role.MANAGER].id and loan.rejected_on == TODAY
+    assert loan.approved_by_id is None and loan.approved_on is None
     with pytest.raises(ServiceError):
         approve_loan(loan, by_id=users[Role.ADMIN].id)
     with pytest.raises(ServiceError):

@@ -167,26 +167,3 @@ def test_the_list_filters_and_totals_what_is_outstanding(client, login, loans):
     empty = client.get("/prets/?status=written_off").get_data(as_text=True)
     assert f"/prets/{active.id}" not in empty
     assert client.get("/prets/?status=nonsense&lender_id=abc").status_code == 200
-
-
-def test_a_manager_reschedules_from_the_loan_page(client, login, loans):
-    loan = loans.active()
-    login(Role.MANAGER)
-    assert client.get(f"/prets/{loan.id}/reechelonnement").status_code == 200
-    response = client.post(
-        f"/prets/{loan.id}/reechelonnement",
-        data={
-            "version_id": loan.version_id,
-            "rate_percent": "18",
-            "rate_basis": "year",
-            "method": "declining_equal_instalments",
-            "frequency": "monthly",
-            "instalments": "24",
-            "grace_principal_periods": "0",
-            "grace_interest": "none",
-            "rounding_multiple": "5",
-        },
-    )
-    assert response.status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Loan, loan.id).restructured

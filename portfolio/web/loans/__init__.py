@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("loans", __name__, url_prefix="/prets")
 
-from portfolio.web.loans import arrears, ledger, simulator  # noqa: E402,F401
+from portfolio.web.loans import arrears, exports, ledger, reschedules, simulator  # noqa: E402,F401

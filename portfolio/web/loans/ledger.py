@@ -28,7 +28,9 @@ from portfolio.reporting.loans import (
     loan_page,
     schedule_lines,
 )
+from portfolio.services import loan_reschedules as reschedule_service
 from portfolio.services import loans as service
+from portfolio.services.loan_records import months_of
 from portfolio.services.unit_of_work import ServiceError
 from portfolio.web.access import region_scope, requires, user_can
 from portfolio.web.fields import programme_choices, region_choices, sector_choices
@@ -36,12 +38,11 @@ from portfolio.web.forms import show_service_error
 from portfolio.web.labels import choices
 from portfolio.web.listing import page_args
 from portfolio.web.loans import bp
-from portfolio.web.loans.forms import IncomeForm, show_term_error
+from portfolio.web.loans.forms import MONTHS, IncomeForm, show_term_error
 from portfolio.web.loans.ledger_forms import (
     ACTIONS,
     LoanApplicationForm,
     LoanListArgs,
-    RescheduleForm,
     action_forms,
 )
 
@@ -128,6 +129,7 @@ def new():
                 budget_line_id=form.budget_line_id.data,
                 created_by_id=current_user.id,
                 scope_region_id=region_scope(),
+                net_monthly_income_xof=form.net_monthly_income_xof.data,
             )
         except ServiceError as error:
             show_service_error(form, error)
@@ -162,6 +164,10 @@ def _render_show(loan: Loan, failed: dict | None = None):
     journal = loan_journal(loan.id)
     income = IncomeForm(formdata=request.args, prefix="biz-")
     income_xof = income.net_monthly_income_xof.data if income.validate() else None
+    if income_xof is None and not request.args.get("biz-net_monthly_income_xof"):
+        # The income stated on application, until someone checks another figure.
+        income_xof = loan.net_monthly_income_xof
+        income.net_monthly_income_xof.data = income_xof
     standing = service.standing_of(loan)
     return render_template(
         "loans/show.html",
@@ -173,7 +179,9 @@ def _render_show(loan: Loan, failed: dict | None = None):
         journal=journal,
         forms=action_forms(loan, standing, failed or {}),
         reversible=_reversible(loan, journal),
-        can_reschedule=loan.status == LoanStatus.ACTIVE and user_can(Permission.APPROVE_LOANS),
+        can_reschedule=loan.status == LoanStatus.ACTIVE and user_can(Permission.RECORD_LEDGER),
+        reschedules=reschedule_service.requests_of(loan.id),
+        seasonal_months=[MONTHS[m - 1] for m in sorted(months_of(loan.repayment_months) or ())],
     )
 
 
@@ -327,37 +335,3 @@ def recover(loan_id: int):
         ),
         lambda: _("Recovery recorded."),
     )
-
-
-@bp.route("/<int:loan_id>/reechelonnement", methods=["GET", "POST"])
-@requires(Permission.APPROVE_LOANS)
-def reschedule(loan_id: int):
-    loan = _load(loan_id)
-    if loan.status != LoanStatus.ACTIVE:
-        flash(_("Only a loan being repaid can be rescheduled."), "error")
-        return redirect(url_for("loans.show", loan_id=loan.id))
-    form = RescheduleForm()
-    if request.method == "GET":
-        form.version_id.data = loan.version_id
-    if form.validate_on_submit():
-        terms = service.NewTerms(
-            annual_rate=form.annual_rate(),
-            instalments=form.instalments.data,
-            frequency=form.frequency.data,
-            method=form.method.data,
-            grace_principal_periods=form.grace_principal_periods.data or 0,
-            grace_interest=form.grace_interest.data,
-            rounding_multiple=form.rounding_multiple.data,
-            first_due_on=form.first_due_on.data,
-        )
-        try:
-            service.reschedule(
-                loan, terms=terms, by_id=current_user.id, expected_version=form.version_id.data
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(_("Loan rescheduled: the new schedule is in force."), "success")
-            return redirect(url_for("loans.show", loan_id=loan.id))
-    position = service.position_of(loan)
-    return render_template("loans/reschedule.html", loan=loan, form=form, position=position)

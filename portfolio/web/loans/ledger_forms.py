@@ -31,7 +31,7 @@ from portfolio.domain.vocabulary import Sex
 from portfolio.models import Loan, LoanProduct
 from portfolio.reporting.lending import active_products
 from portfolio.reporting.loans import active_lenders, loan_budget_lines
-from portfolio.services.loans import LoanStanding
+from portfolio.services.loans import LoanStanding, NewTerms
 from portfolio.web.access import user_can
 from portfolio.web.fields import EMPTY, MoneyField, optional_int
 from portfolio.web.forms import BaseForm
@@ -68,10 +68,9 @@ class LoanApplicationForm(ScenarioForm):
             return current_app.config.get("WTF_CSRF_ENABLED", True)
 
     # The lender's type comes from the lender; the first due date is set at
-    # disbursement; seasonal months cannot be stored on a loan yet.
+    # disbursement (seasonal repayment months are stored and used then).
     lender_type = None
     first_due_on = None
-    repayment_months = None
 
     enterprise_id = IntegerField(
         _l("Enterprise number"), validators=[InputRequired(), NumberRange(1, MAX_ID)]
@@ -134,6 +133,7 @@ class LoanApplicationForm(ScenarioForm):
             savings_per_instalment_xof=self.savings_per_instalment_xof.data or 0,
             savings_annual_rate=(self.savings_rate_percent.data or 0) / HUNDRED,
             rounding_multiple=self.rounding_multiple.data,
+            repayment_months=frozenset(self.repayment_months.data or ()) or None,
         )
 
 
@@ -226,6 +226,36 @@ class RescheduleForm(VersionedForm):
     def annual_rate(self):
         rate = self.rate_percent.data / HUNDRED
         return rate * 12 if self.rate_basis.data == "month" else rate
+
+    def new_terms(self) -> NewTerms:
+        return NewTerms(
+            annual_rate=self.annual_rate(),
+            instalments=self.instalments.data,
+            frequency=self.frequency.data,
+            method=self.method.data,
+            grace_principal_periods=self.grace_principal_periods.data or 0,
+            grace_interest=self.grace_interest.data,
+            rounding_multiple=self.rounding_multiple.data,
+            first_due_on=self.first_due_on.data,
+        )
+
+
+class RescheduleRequestForm(RescheduleForm):
+    """A finance officer's request: the new terms and why; a manager decides."""
+
+    reason = TextAreaField(
+        _l("Why reschedule this loan?"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class RescheduleApprovalForm(BaseForm):
+    note = TextAreaField(_l("Note on the decision"), validators=[Optional(), Length(max=2000)])
+
+
+class RescheduleRejectionForm(BaseForm):
+    note = TextAreaField(
+        _l("Why is the reschedule rejected?"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class LoanListArgs(BaseForm):
