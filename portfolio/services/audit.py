@@ -83,19 +83,29 @@ def _record(session: so.Session, _flush_context) -> None:
                     continue
             else:
                 changes = _values(obj)
-            identity = sa.inspect(obj).identity
             rows.append(
                 {
                     "at": now,
                     "user_id": user_id,
                     "action": action,
                     "table_name": table,
-                    "record_id": identity[0] if identity and len(identity) == 1 else None,
+                    "record_id": _record_id(obj, changes),
                     "changes": changes,
                 }
             )
     if rows:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+
+
+def _record_id(obj, changes: dict[str, Any]) -> int | None:
+    """The row's integer key; a text or composite key (a flag rule's code, a score
+    weight's item) goes into the changes instead, so its audit row still says which."""
+    identity = sa.inspect(obj).identity
+    if identity and len(identity) == 1 and isinstance(identity[0], int):
+        return identity[0]
+    if identity:
+        changes.setdefault("key", [str(part) for part in identity])
+    return None
 
 
 def record_event(

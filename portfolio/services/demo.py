@@ -364,10 +364,16 @@ def _insert_rows(model, rows: list[dict]) -> None:
         connection.execute(sa.insert(table), rows)
         return
     columns = list(rows[0])
+    # Only enum columns need converting (psycopg would write an Enum's name):
+    # checking every value of every row cost more than the COPY itself.
+    enums = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.Enum)]
     cursor = connection.connection.dbapi_connection.cursor()
     with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([_plain(row[column]) for column in columns])
+            values = [row[column] for column in columns]
+            for i in enums:
+                values[i] = _plain(values[i])
+            copy.write_row(values)
     cursor.close()
 
 
@@ -579,12 +585,16 @@ def seed_support(first_enterprise_id: int, seed: int = 2026) -> dict[str, int]:
     loans = seed_loans_demo(
         rng, kit_rows, loan_lines, products, maker_id=maker_id, checker_id=checker_id
     )
+    from portfolio.services.demo_visits import seed_visits_demo  # after the supports exist
+
+    visits = seed_visits_demo(rng, first_enterprise_id)
     return {
         "grants": summary.grants,
         "grant_payments": summary.payments,
         "allowances": summary.allowances,
         "kits": kits,
         "loans": loans,
+        **visits,
     }
 
 

@@ -100,3 +100,17 @@ def test_deactivating_an_account_is_logged_as_an_update(users):
     changes = [e.changes for e in _entries("user_account", "update") if e.record_id == monitor.id]
     assert changes and changes[-1]["active"] == [True, False]
     assert db.session.get(User, monitor.id).active is False
+
+
+def test_a_row_with_a_text_key_is_logged_with_its_key_in_the_changes(app):
+    from decimal import Decimal
+
+    from portfolio.models import ScoreWeight
+
+    weight = db.session.get(ScoreWeight, "housing")
+    weight.weight = Decimal(2)
+    db.session.commit()
+    (entry,) = _entries("score_weight", "update")
+    assert entry.record_id is None
+    assert entry.changes["key"] == ["housing"]
+    assert entry.changes["weight"][1] in ("2", "2.000000", 2)
