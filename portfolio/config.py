@@ -51,5 +51,7 @@ def from_environment(instance_path: Path) -> dict:
         # Failed logins allowed before a pause: per address, and per account.
         "LOGIN_LIMIT_PER_ADDRESS": "10 per 5 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Largest request body (visit photos, import files): bigger gets a 413 page.
+        # Each upload is also checked by its content where it is received.
+        "MAX_CONTENT_LENGTH": 1024 * 1024 * int(os.environ.get("PORTFOLIO_MAX_UPLOAD_MB", "12")),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -51,6 +52,11 @@ def user_for_session(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+#: "Last used" is a hint for whoever reviews the tokens, not a log: it is
+#: written at most this often, so busy API clients do not write on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
 def user_for_api_token(token: str) -> User | None:
     row = db.session.scalar(
         sa.select(ApiToken).where(
@@ -59,7 +65,29 @@ def user_for_api_token(token: str) -> User | None:
     )
     if row is None or not row.user.active:
         return None
+    _note_token_use(row)
     return row.user
+
+
+def _note_token_use(row: ApiToken) -> None:
+    now = utcnow()
+    if row.last_used_at is not None and now - row.last_used_at < LAST_USED_RESOLUTION:
+        return
+    # A plain UPDATE, committed at once: not an audited change of the record,
+    # and it must not hold a lock while the request goes on.
+    with unit_of_work() as session:
+        session.execute(
+            sa.update(ApiToken)
+            .where(
+                ApiToken.id == row.id,
+                sa.or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at < now - LAST_USED_RESOLUTION,
+                ),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -106,8 +134,10 @@ def update_user(
     region_id: int | None,
     active: bool,
     password: str | None = None,
+    by: User | None = None,
 ) -> User:
     role = Role(role)
+
     email = email.strip().lower()
     if password:
         problem = password_problem(password)
@@ -115,6 +145,8 @@ def update_user(
             raise ServiceError(problem, "password")
     with unit_of_work():
         _check_user_fields(email, role, region_id, user.id)
+        if not active and user.active:
+            _check_deactivation(user, by)  # the same refusals as the button
         user.email, user.name, user.role, user.active = email, name.strip(), role, active
         user.region_id = region_id
         if password:
@@ -122,6 +154,49 @@ def update_user(
         if not active:
             _revoke_tokens(user)
     return user
+
+
+def set_active(user: User, active: bool, *, by: User | None = None) -> User:
+    """Deactivate (or reactivate) an account.
+
+    Deactivation takes effect at once: the account can no longer log in, its
+    open sessions end on their next request (the session loader refuses
+    inactive accounts) and every API token it holds is revoked. Reactivation
+    does not bring the tokens back: new ones must be issued.
+    """
+    with unit_of_work():
+        if not active and user.active:
+            _check_deactivation(user, by)
+        user.active = active
+        if not active:
+            _revoke_tokens(user)
+    return user
+
+
+def _check_deactivation(user: User, by: User | None) -> None:
+    if by is not None and by.id == user.id:
+        raise ServiceError(_("You cannot deactivate your own account."), "active")
+    if user.role is Role.ADMIN:
+        others = db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(
+                User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+            )
+        )
+        if not others:
+            raise ServiceError(_("The last active administrator cannot be deactivated."), "active")
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of USER's tokens; revoking an already revoked token changes nothing."""
+    with unit_of_work() as session:
+        row = session.scalar(
+            sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+        )
+        if row is None:
+            raise ServiceError(_("This token does not exist."))
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+    return row
 
 
 def issue_api_token(user: User) -> str:

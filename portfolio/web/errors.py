@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -17,7 +17,10 @@ def _messages() -> dict[int, str]:
         403: _("You do not have permission to open this page."),
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
-        413: _("The file or request is too large."),
+        413: _(
+            "The file or request is too large: at most %(size)d MB.",
+            size=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024),
+        ),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("Something went wrong on our side. The error has been recorded."),
     }
