@@ -57,7 +57,7 @@ browser:
 
 ## Refresh the catalogue after changing user-visible strings.
 extract-messages: setup-dev
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot portfolio templates
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot portfolio templates reports
 	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 clean:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import abort, jsonify, url_for
+from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -206,8 +206,9 @@ def show_grant(grant_id: int):
 @api_requires(Permission.RECORD_LEDGER)
 @documented(
     _l(
-        "Award a grant to an enterprise; its tranches must add up to its amount. The same "
-        "award sent again within minutes records nothing and answers 200 with the grant"
+        "Award a grant to an enterprise; its tranches must add up to its amount. Sending "
+        "the same idempotency_key (or Idempotency-Key header) again records nothing and "
+        "answers 200 with the grant"
     ),
     GRANT,
     status=201,
@@ -221,6 +222,9 @@ def award_grant_view():
             form.planned(),
             by_user_id=current_user.id,
             scope_region_id=region_scope(),
+            idempotency_key=request.headers.get("Idempotency-Key")
+            or form.idempotency_key.data
+            or None,
         )
     except DuplicateAward as duplicate:  # a retried request: answer with the grant made
         return grant_json(duplicate.grant)

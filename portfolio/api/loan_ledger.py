@@ -28,10 +28,12 @@ from portfolio.api.schema import json_value, page_schema
 from portfolio.domain.ledger_vocabulary import EntryKind, LoanStatus
 from portfolio.domain.loans import InvalidLoanTerms
 from portfolio.domain.permissions import Permission
-from portfolio.models import Enterprise, Loan, db
+from portfolio.models import Enterprise, Loan, LoanReschedule, db
 from portfolio.reporting.loans import LoanFilter, LoanRow, loan_page, schedule_lines
 from portfolio.reporting.pagination import MAX_PER_PAGE
+from portfolio.services import loan_reschedules as reschedules
 from portfolio.services import loans as service
+from portfolio.services.loan_records import months_of
 from portfolio.web.access import region_scope
 from portfolio.web.loans.forms import TERM_ERRORS
 from portfolio.web.loans.ledger_forms import (
@@ -41,6 +43,9 @@ from portfolio.web.loans.ledger_forms import (
     LoanListArgs,
     RejectionForm,
     RepaymentForm,
+    RescheduleApprovalForm,
+    RescheduleRejectionForm,
+    RescheduleRequestForm,
     ReversalForm,
     WriteOffForm,
 )
@@ -57,11 +62,18 @@ LOAN_FIELDS = {
     **dict.fromkeys(("id", "enterprise_id", "lender_id", "amount_xof", "instalments"), _INT),
     **dict.fromkeys(("grace_principal_periods", "schedule_version", "version_id"), _INT),
     **dict.fromkeys(("product_id", "budget_line_id", "approved_by_id"), _NULLABLE_INT),
+    **dict.fromkeys(("rejected_by_id", "net_monthly_income_xof"), _NULLABLE_INT),
+    "repayment_months": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": 12},
+        "description": "Seasonal loans: the only months instalments fall in (empty: every month).",
+    },
     "status": {"type": "string", "enum": [s.value for s in LoanStatus]},
     **dict.fromkeys(("method", "frequency"), _TEXT),
     **dict.fromkeys(("purpose", "decision_note"), _NULLABLE_TEXT),
     "applied_on": _DATE,
     **dict.fromkeys(("approved_on", "disbursed_on", "first_due_on", "closed_on"), _NULLABLE_DATE),
+    "rejected_on": _NULLABLE_DATE,
     "restructured": {"type": "boolean"},
 }
 ENTRY_FIELDS = {
@@ -163,6 +175,7 @@ def loan_json(loan: Loan) -> dict[str, Any]:
     a loan changed meanwhile is refused."""
     standing = service.standing_of(loan)
     body = {name: json_value(getattr(loan, name)) for name in LOAN_FIELDS}
+    body["repayment_months"] = sorted(months_of(loan.repayment_months) or ())
     body["annual_rate_percent"] = float(round(loan.annual_rate * 100, 4))
     body["position"] = dataclasses.asdict(standing) if standing else None
     return body
@@ -256,6 +269,7 @@ def create_loan():
         budget_line_id=form.budget_line_id.data,
         created_by_id=current_user.id,
         scope_region_id=region_scope(),
+        net_monthly_income_xof=form.net_monthly_income_xof.data,
     )
     return _loan_created(loan)
 
@@ -384,3 +398,88 @@ def write_off_loan(loan_id: int):
         loan, reason=form.reason.data, by_id=current_user.id, expected_version=form.version_id.data
     )
     return _entry_created(entry, loan.id)
+
+
+_DATETIME = {"type": "string", "format": "date-time"}
+_NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+RESCHEDULE_FIELDS = {
+    **dict.fromkeys(("id", "loan_id", "requested_by_id", "instalments"), _INT),
+    **dict.fromkeys(("grace_principal_periods", "rounding_multiple"), _INT),
+    **dict.fromkeys(("decided_by_id", "schedule_version"), _NULLABLE_INT),
+    "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
+    "requested_at": _DATETIME,
+    "decided_at": _NULLABLE_DATETIME,
+    **dict.fromkeys(("method", "frequency", "grace_interest", "reason"), _TEXT),
+    "decision_note": _NULLABLE_TEXT,
+    "first_due_on": _NULLABLE_DATE,
+}
+RESCHEDULE = Shape(
+    "LoanRescheduleRequest",
+    lambda: _object({**RESCHEDULE_FIELDS, "annual_rate_percent": {"type": "number"}}),
+)
+
+
+def reschedule_json(request: LoanReschedule) -> dict[str, Any]:
+    body = {name: json_value(getattr(request, name)) for name in RESCHEDULE_FIELDS}
+    body["annual_rate_percent"] = float(round(request.annual_rate * 100, 4))
+    return body
+
+
+def _reschedule_or_404(request_id: int) -> LoanReschedule:
+    found = db.session.get(LoanReschedule, request_id) if request_id <= MAX_ID else None
+    if found is None:
+        abort(404)
+    _loan_or_404(found.loan_id)  # outside the user's region: not found
+    return found
+
+
+@bp.post("/loans/<int:loan_id>/reschedule-requests")
+@api_requires(Permission.RECORD_LEDGER)
+@documented(
+    _l("Ask for new terms on an active loan; a manager other than the asker decides"),
+    RESCHEDULE,
+    status=201,
+    body=RescheduleRequestForm,
+)
+def request_reschedule(loan_id: int):
+    loan = _loan_or_404(loan_id)
+    form = validated(RescheduleRequestForm, json_body())
+    made = reschedules.request_reschedule(
+        loan, terms=form.new_terms(), reason=form.reason.data, by_id=current_user.id
+    )
+    return created(
+        reschedule_json(made), url_for("api.show_reschedule_request", request_id=made.id)
+    )
+
+
+@bp.get("/loan-reschedules/<int:request_id>")
+@api_requires(Permission.VIEW_LEDGER)
+@documented(_l("One reschedule request and the decision on it"), RESCHEDULE)
+def show_reschedule_request(request_id: int):
+    return reschedule_json(_reschedule_or_404(request_id))
+
+
+@bp.post("/loan-reschedules/<int:request_id>/approve")
+@api_requires(Permission.APPROVE_LOANS)
+@documented(
+    _l("Approve a reschedule request (not one's own): the new schedule is in force"),
+    RESCHEDULE,
+    body=RescheduleApprovalForm,
+)
+def approve_reschedule(request_id: int):
+    found = _reschedule_or_404(request_id)
+    form = validated(RescheduleApprovalForm, json_body())
+    return reschedule_json(
+        reschedules.approve_reschedule(found.id, by_id=current_user.id, note=form.note.data)
+    )
+
+
+@bp.post("/loan-reschedules/<int:request_id>/reject")
+@api_requires(Permission.APPROVE_LOANS)
+@documented(_l("Reject a reschedule request, saying why"), RESCHEDULE, body=RescheduleRejectionForm)
+def reject_reschedule(request_id: int):
+    found = _reschedule_or_404(request_id)
+    form = validated(RescheduleRejectionForm, json_body())
+    return reschedule_json(
+        reschedules.reject_reschedule(found.id, by_id=current_user.id, note=form.note.data)
+    )

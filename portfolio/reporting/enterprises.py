@@ -8,12 +8,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from portfolio.domain.monitoring.vocabulary import RiskLevel
 from portfolio.domain.vocabulary import MemberRole, Sex
 from portfolio.models import (
     Beneficiary,
     Commune,
     Enterprise,
     EnterpriseMember,
+    EnterpriseRisk,
     Programme,
     Region,
     Sector,
@@ -147,6 +149,15 @@ def _query(f: ListFilter) -> sa.Select:
         query = query.where(e.status == f.status)
     if f.sex:
         query = query.where(lead_is_of_sex(f.sex))
+    if f.risk:
+        level = (
+            sa.select(EnterpriseRisk.level)
+            .where(EnterpriseRisk.enterprise_id == e.id)
+            .correlate(e)
+            .scalar_subquery()
+        )
+        # An enterprise with no level computed yet is "ok".
+        query = query.where(sa.func.coalesce(level, RiskLevel.OK.value) == f.risk)
     return query.order_by(e.name, e.id)
 
 

@@ -15,6 +15,8 @@ class ListFilter:
     sex: str | None = None
     status: str | None = None
     return_kind: str | None = None
+    #: Enterprise risk level (enterprise_risk; no row counts as "ok").
+    risk: str | None = None
     #: Set by the access layer for field monitors, never by the person.
     scope_region_id: int | None = None
 

@@ -1,13 +1,18 @@
-"""Reading list filters from a query string and streaming CSV exports."""
+"""Reading list filters from a query string and streaming CSV and XLSX exports."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, abort, current_app, request, send_file, stream_with_context
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from portfolio.reporting.filters import ListFilter
 from portfolio.web.access import region_scope
@@ -37,6 +42,7 @@ def list_filter(**allowed: Iterable[str]) -> ListFilter:
         sex=_choice_arg("sex", allowed.get("sex", ())),
         status=_choice_arg("status", allowed.get("status", ())),
         return_kind=_choice_arg("return_kind", allowed.get("return_kind", ())),
+        risk=_choice_arg("risk", allowed.get("risk", ())),
         scope_region_id=region_scope(),
     )
 
@@ -82,3 +88,62 @@ def csv_response(
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+#: The download formats of every list.
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Control characters are not allowed in XLSX (openpyxl refuses them).
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def table_response(
+    filename_stem: str, headers: list[str], rows: Iterable[list], fmt: str
+) -> Response:
+    """A list as a download: `fmt` "csv" (`;`-separated, formulas neutralised, streamed)
+    or "xlsx" (an openpyxl write-only workbook: rows go to a temporary file as they
+    come, so a national list does not sit in memory). `rows` are lists of cell values."""
+    if fmt == "csv":
+        return csv_response(f"{filename_stem}.csv", headers, rows, lambda row: row)
+    if fmt != "xlsx":
+        abort(404)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=filename_stem[:31])
+    bold = Font(bold=True)
+
+    def header_cell(text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(str(text)))
+        cell.font = bold
+        return cell
+
+    sheet.append([header_cell(h) for h in headers])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    # Spooled: small files stay in memory, national ones go to disk.
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
+    book.save(out)
+    out.seek(0)
+    return send_file(
+        out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=f"{filename_stem}.xlsx"
+    )
+
+
+def _xlsx_text(text: str) -> str:
+    return _ILLEGAL_XLSX.sub("", text)
+
+
+def _xlsx_cell(sheet, value):
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY HH:MM"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    cell = WriteOnlyCell(sheet, value=_xlsx_text(str(value)))
+    # Text is text: "=HYPERLINK(...)" typed in a form must not become a live formula.
+    cell.data_type = "s"
+    return cell

@@ -22,6 +22,7 @@ from portfolio.models import (
 )
 from portfolio.reporting.arrears import ArrearsFilter, due_and_late, portfolio_quality
 from portfolio.services.demo import seed_portfolio
+from portfolio.services.loan_records import with_cumulative
 
 START = date(2025, 6, 15)
 
@@ -68,7 +69,7 @@ def _make_portfolio(users, loans: int, seed: int):
         db.session.add(loan)
         db.session.flush()
         ids = {}
-        for d in dues:
+        for d, cumulative in with_cumulative(dues):
             row = LoanInstalment(
                 loan_id=loan.id,
                 schedule_version=1,
@@ -77,6 +78,7 @@ def _make_portfolio(users, loans: int, seed: int):
                 principal_xof=d.principal_xof,
                 interest_xof=d.interest_xof,
                 fee_xof=d.fee_xof,
+                cumulative_xof=cumulative,
             )
             db.session.add(row)
             db.session.flush()

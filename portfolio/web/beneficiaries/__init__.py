@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("beneficiaries", __name__, url_prefix="/beneficiaires")
 
-from portfolio.web.beneficiaries import routes  # noqa: E402,F401
+from portfolio.web.beneficiaries import exports, routes  # noqa: E402,F401

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portfolio.domain.permissions import Permission
 from portfolio.domain.vocabulary import ReturnKind, Sex
 from portfolio.models import Beneficiary, Enterprise, EnterpriseMember, db
-from portfolio.reporting.beneficiaries import beneficiary_page, beneficiary_rows
-from portfolio.services.audit import record_event
+from portfolio.reporting.beneficiaries import beneficiary_page
 from portfolio.services.beneficiaries import register_beneficiary, update_beneficiary
 from portfolio.services.unit_of_work import ServiceError
 from portfolio.web.access import region_scope, requires
@@ -16,8 +15,8 @@ from portfolio.web.beneficiaries import bp
 from portfolio.web.beneficiaries.forms import BeneficiaryForm
 from portfolio.web.fields import commune_choices, programme_choices, region_choices
 from portfolio.web.forms import show_service_error
-from portfolio.web.labels import choices, label
-from portfolio.web.listing import csv_response, list_filter, page_args
+from portfolio.web.labels import choices
+from portfolio.web.listing import list_filter, page_args
 
 FILTER_VALUES = {"sex": [s.value for s in Sex], "return_kind": [k.value for k in ReturnKind]}
 
@@ -45,55 +44,6 @@ def index():
         communes=commune_choices(region_scope()),
         sexes=choices(Sex),
         return_kinds=choices(ReturnKind),
-    )
-
-
-@bp.get("/export.csv")
-@requires(Permission.EXPORT_PERSONAL_DATA)
-def export():
-    filters = list_filter(**FILTER_VALUES)
-    # Bulk exports of personal data are recorded: who took what, with which filters.
-    record_event("export", "beneficiary", {"filters": request.query_string.decode()[:500]})
-    header = [
-        _("ID"),
-        _("First name"),
-        _("Last name"),
-        _("Sex"),
-        _("Birth year"),
-        _("Phone"),
-        _("Programme"),
-        _("Region"),
-        _("Commune"),
-        _("Village"),
-        _("Kind of return"),
-        _("Returned from (country)"),
-        _("Date of return"),
-        _("Woman head of household"),
-        _("External case number"),
-        _("Consent to data use given on"),
-    ]
-    return csv_response(
-        "beneficiaires.csv",
-        header,
-        beneficiary_rows(filters),
-        lambda r: [
-            r.id,
-            r.first_name,
-            r.last_name,
-            r.sex,
-            r.birth_year,
-            r.phone,
-            r.programme_code,
-            r.region,
-            r.commune,
-            r.village,
-            label(ReturnKind(r.return_kind)),
-            r.returned_from,
-            r.returned_on,
-            r.woman_head_of_household,
-            r.external_case_number,
-            r.consent_on,
-        ],
     )
 
 

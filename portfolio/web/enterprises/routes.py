@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portfolio.domain.monitoring.vocabulary import RiskLevel
 from portfolio.domain.permissions import Permission
-from portfolio.domain.vocabulary import EnterpriseKind, EnterpriseStatus, Sex
+from portfolio.domain.vocabulary import EnterpriseStatus, Sex
 from portfolio.models import Enterprise, db
-from portfolio.reporting.enterprises import enterprise_page, enterprise_rows
+from portfolio.reporting.enterprises import enterprise_page
 from portfolio.reporting.grants import grants_of_enterprise
 from portfolio.reporting.kits import kits_of_enterprise
-from portfolio.services.audit import record_event
 from portfolio.services.enterprises import (
     add_member,
     create_enterprise,
@@ -28,10 +27,14 @@ from portfolio.web.enterprises.forms import (
 )
 from portfolio.web.fields import programme_choices, region_choices, sector_choices
 from portfolio.web.forms import show_service_error
-from portfolio.web.labels import choices, label
-from portfolio.web.listing import csv_response, list_filter, page_args
+from portfolio.web.labels import choices
+from portfolio.web.listing import list_filter, page_args
 
-FILTER_VALUES = {"sex": [s.value for s in Sex], "status": [s.value for s in EnterpriseStatus]}
+FILTER_VALUES = {
+    "sex": [s.value for s in Sex],
+    "status": [s.value for s in EnterpriseStatus],
+    "risk": [r.value for r in RiskLevel],
+}
 
 
 def _load(enterprise_id: int) -> Enterprise:
@@ -56,58 +59,7 @@ def index():
         sectors=sector_choices(),
         sexes=choices(Sex),
         statuses=choices(EnterpriseStatus),
-    )
-
-
-@bp.get("/export.csv")
-@requires(Permission.EXPORT_PERSONAL_DATA)
-def export():
-    filters = list_filter(**FILTER_VALUES)
-    # Bulk exports of personal data are recorded: who took what, with which filters.
-    record_event("export", "enterprise", {"filters": request.query_string.decode()[:500]})
-    locale = str(get_locale())
-    header = [
-        _("ID"),
-        _("Name of the business"),
-        _("Programme"),
-        _("Sector"),
-        _("Region"),
-        _("Commune"),
-        _("Village"),
-        _("Status"),
-        _("Individual or collective"),
-        _("Start date"),
-        _("Members"),
-        _("Paid employees"),
-        _("Family workers"),
-        _("Jobs"),
-        _("Owner or president"),
-        _("Sex"),
-        _("Phone"),
-    ]
-    return csv_response(
-        "entreprises.csv",
-        header,
-        enterprise_rows(filters),
-        lambda r: [
-            r.id,
-            r.name,
-            r.programme_code,
-            r.sector(locale),
-            r.region,
-            r.commune,
-            r.village,
-            label(EnterpriseStatus(r.status)),
-            label(EnterpriseKind(r.kind)),
-            r.started_on,
-            r.members,
-            r.paid_employees,
-            r.family_workers,
-            r.jobs,
-            r.lead_name,
-            r.lead_sex,
-            r.lead_phone,
-        ],
+        risks=choices(RiskLevel),
     )
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("grants", __name__, url_prefix="/subventions")
 
-from portfolio.web.grants import routes  # noqa: E402,F401
+from portfolio.web.grants import exports, routes  # noqa: E402,F401

@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    MonthField,
     SelectField,
     StringField,
     TextAreaField,
@@ -94,6 +95,11 @@ class GrantForm(BaseForm):
     awarded_on = DateField(
         _l("Award date"), default=date.today, validators=[InputRequired(), not_in_future]
     )
+    #: Made when the form is shown: the same key twice awards one grant.
+    idempotency_key = HiddenField(
+        _l("Idempotency key"),
+        validators=[Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")],
+    )
     #: The API sends a JSON list of objects {planned_on, planned_xof, milestone}.
     tranches = FieldList(
         FormField(TrancheForm),
@@ -101,6 +107,11 @@ class GrantForm(BaseForm):
         min_entries=TRANCHE_ROWS,
         max_entries=MAX_TRANCHES,
     )
+
+    def with_fresh_key(self) -> GrantForm:
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = new_idempotency_key()
+        return self
 
     def load_choices(self, programme_id: int | None = None) -> GrantForm:
         """The GRANT lines (of the enterprise's programme, when it is known)."""
@@ -187,6 +198,8 @@ class AllowanceForm(PaymentForm):
         _l("Allowance"), choices=choices(AllowanceKind), validators=[DataRequired()]
     )
     budget_line_id = SelectField(_l("Budget line"), coerce=int, validators=[DataRequired()])
+    #: The month the allowance covers (empty: the month of the payment).
+    period_on = MonthField(_l("Month covered"), validators=[Optional()])
 
     def load_choices(self) -> AllowanceForm:
         self.budget_line_id.choices = line_choices(Instrument.TRAINING.value)

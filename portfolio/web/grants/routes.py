@@ -98,6 +98,7 @@ def new():
                 form.planned(),
                 by_user_id=current_user.id,
                 scope_region_id=region_scope(),
+                idempotency_key=form.idempotency_key.data or None,
             )
         except DuplicateAward as duplicate:
             flash(_("This grant had already been awarded; it was not recorded twice."), "warning")
@@ -107,7 +108,7 @@ def new():
         else:
             flash(_("Grant awarded."), "success")
             return redirect(url_for("grants.show", grant_id=grant.id))
-    return render_template("grants/form.html", form=form, enterprise=enterprise)
+    return render_template("grants/form.html", form=form.with_fresh_key(), enterprise=enterprise)
 
 
 def _enterprise_in_scope(enterprise_id) -> Enterprise | None:

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("kits", __name__, url_prefix="/kits")
 
-from portfolio.web.kits import routes  # noqa: E402,F401
+from portfolio.web.kits import exports, routes  # noqa: E402,F401

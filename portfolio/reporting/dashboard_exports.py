@@ -1,0 +1,170 @@
+"""Whole filtered lists for the CSV and XLSX downloads, streamed from the database.
+
+The lists' own queries (the pages' `_query` functions) are reused as they are, so a
+download holds exactly the rows the page lists; only the loan journal and the audit
+log, which have no list query to share, are written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from portfolio.models import (
+    AuditEntry,
+    Commune,
+    Enterprise,
+    JournalEntry,
+    Lender,
+    Loan,
+    Region,
+    User,
+    db,
+)
+from portfolio.reporting import grants, kits, loans
+from portfolio.reporting.audit import AuditRow
+from portfolio.reporting.enterprises import lead_is_of_sex
+from portfolio.reporting.filters import ListFilter
+from portfolio.reporting.grants import AllowanceRow, GrantRow
+from portfolio.reporting.kits import DeliveryRow, KitFilter
+from portfolio.reporting.loans import LoanFilter, LoanRow
+
+T = TypeVar("T")
+
+
+def stream(query: sa.Select, row_type: type[T]) -> Iterator[T]:
+    """Every row of `query`, fetched in batches (a national list never sits in memory)."""
+    for row in db.session.execute(query.execution_options(yield_per=1000)):
+        yield row_type(**row._mapping)
+
+
+def grant_rows(f: ListFilter) -> Iterator[GrantRow]:
+    return stream(grants._query(f), GrantRow)
+
+
+def allowance_rows(f: ListFilter, kind: str | None) -> Iterator[AllowanceRow]:
+    return stream(grants._allowance_query(f, kind), AllowanceRow)
+
+
+def delivery_rows(f: KitFilter) -> Iterator[DeliveryRow]:
+    return stream(kits._rows_query(f), DeliveryRow)
+
+
+def loan_rows(f: LoanFilter) -> Iterator[LoanRow]:
+    return stream(loans._query(f), LoanRow)
+
+
+@dataclass(frozen=True)
+class LoanEntryRow:
+    """One journal entry of a loan: disbursement, repayment, refund, write-off, recovery
+    or the reversal of one of them."""
+
+    id: int
+    value_on: date
+    kind: str
+    amount_xof: int
+    loan_id: int
+    enterprise_id: int
+    enterprise_name: str
+    lender_name: str
+    region: str
+    channel: str | None
+    reference: str | None
+    reverses_id: int | None
+    reversed_by_id: int | None
+    reason: str | None
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+def loan_entry_rows(f: LoanFilter) -> Iterator[LoanEntryRow]:
+    """The loans' journal (the loan list's filters), oldest first."""
+    reversal = so.aliased(JournalEntry)
+    query = (
+        sa.select(
+            JournalEntry.id,
+            JournalEntry.value_on,
+            JournalEntry.kind,
+            JournalEntry.amount_xof,
+            JournalEntry.loan_id,
+            Loan.enterprise_id,
+            Enterprise.name.label("enterprise_name"),
+            Lender.name.label("lender_name"),
+            Region.name.label("region"),
+            JournalEntry.channel,
+            JournalEntry.reference,
+            JournalEntry.reverses_id,
+            reversal.id.label("reversed_by_id"),
+            JournalEntry.reason,
+            JournalEntry.recorded_at,
+            User.name.label("recorded_by"),
+        )
+        .join(Loan, JournalEntry.loan_id == Loan.id)
+        .join(Enterprise, Loan.enterprise_id == Enterprise.id)
+        .join(Lender, Loan.lender_id == Lender.id)
+        .join(Commune, Enterprise.commune_id == Commune.id)
+        .join(Region, Commune.region_id == Region.id)
+        .outerjoin(User, JournalEntry.recorded_by_id == User.id)
+        .outerjoin(reversal, reversal.reverses_id == JournalEntry.id)
+    )
+    if f.scope_region_id is not None:
+        query = query.where(Commune.region_id == f.scope_region_id)
+    if f.status:
+        query = query.where(Loan.status == f.status)
+    if f.lender_id:
+        query = query.where(Loan.lender_id == f.lender_id)
+    if f.programme_id:
+        query = query.where(Enterprise.programme_id == f.programme_id)
+    if f.region_id:
+        query = query.where(Commune.region_id == f.region_id)
+    if f.sector_id:
+        query = query.where(Enterprise.sector_id == f.sector_id)
+    if f.sex:
+        query = query.where(lead_is_of_sex(f.sex))
+    return stream(query.order_by(JournalEntry.value_on, JournalEntry.id), LoanEntryRow)
+
+
+def audit_rows(
+    table_name: str | None = None, record_id: int | None = None, user_id: int | None = None
+) -> Iterator[AuditRow]:
+    """The audit log with the page's filters, newest first."""
+    query = (
+        sa.select(
+            AuditEntry.id,
+            AuditEntry.at,
+            User.name.label("user_name"),
+            AuditEntry.action,
+            AuditEntry.table_name,
+            AuditEntry.record_id,
+            AuditEntry.changes,
+        )
+        .outerjoin(User, AuditEntry.user_id == User.id)
+        .order_by(AuditEntry.id.desc())
+    )
+    if table_name:
+        query = query.where(AuditEntry.table_name == table_name)
+    if record_id is not None:
+        query = query.where(AuditEntry.record_id == record_id)
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    return stream(query, AuditRow)
+
+
+def changes_text(action: str, changes: dict[str, Any]) -> str:
+    """An audit entry's changes on one line, as the page shows them: `field: old → new`."""
+
+    def shown(value: Any) -> str:
+        return "∅" if value is None else str(value)
+
+    parts = []
+    for key, value in changes.items():
+        if action == "update" and isinstance(value, list | tuple) and len(value) == 2:
+            parts.append(f"{key}: {shown(value[0])} → {shown(value[1])}")
+        else:
+            parts.append(f"{key}: {shown(value)}")
+    return "; ".join(parts)
