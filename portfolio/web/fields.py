@@ -106,6 +106,9 @@ class PercentField(StringField):
     `data` is the Decimal number of percent (24.5), exact; None when empty.
     """
 
+    #: Said when the text is no number; subclasses for other decimals say their own.
+    invalid_message = _l("Enter a percentage, e.g. 24 or 2,5.")
+
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
@@ -125,5 +128,5 @@ class PercentField(StringField):
             value = None
         if value is None or not value.is_finite() or abs(value) >= 10**6:
             self.data = None
-            raise ValueError(_l("Enter a percentage, e.g. 24 or 2,5."))
+            raise ValueError(self.invalid_message)
         self.data = value

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -20,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portfolio.domain.monitoring.vocabulary import ActionKind, FlagRuleCode, RiskLevel
 from portfolio.reporting.flags import FlagFilter
-from portfolio.web.fields import EMPTY, optional_int
+from portfolio.web.fields import EMPTY, PercentField, optional_int
 from portfolio.web.forms import BaseForm
 from portfolio.web.labels import choices
 
@@ -96,30 +94,13 @@ class ActionListForm(BaseForm):
 # ------------------------------------------------------------------- admin
 
 
-class ThresholdField(StringField):
-    """A threshold typed the French or English way (`1,5` or `1.5`); None when empty."""
+class ThresholdField(PercentField):
+    """A threshold typed the French or English way (`1,5` or `1.5`); None when empty.
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        text = format(self.data.normalize(), "f")
-        return text.replace(".", ",") if str(get_locale()).startswith("fr") else text
+    Parsed as a percentage is (a decimal, exact), only the message differs.
+    """
 
-    def process_formdata(self, valuelist):
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        text = str(valuelist[0]).strip().removesuffix("%").strip().replace(",", ".")
-        try:
-            value = Decimal(text)
-        except ArithmeticError:
-            value = None
-        if value is None or not value.is_finite() or abs(value) >= 10**6:
-            self.data = None
-            raise ValueError(_l("Enter a number, e.g. 30 or 1,5."))
-        self.data = value
+    invalid_message = _l("Enter a number, e.g. 30 or 1,5.")
 
 
 class RulesForm(BaseForm):
