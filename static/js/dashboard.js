@@ -1,11 +1,13 @@
-// Draws the dashboard's Plotly figures from <script type="application/json" id="dashboard-charts">
-// and opens the list behind a bar or point when it is clicked (its URL is the point's
-// customdata). A static file, no inline script: the Content-Security-Policy forbids them.
+// Draws the dashboard's Plotly figures and opens the list behind a bar or point when it is
+// clicked (its URL is the point's customdata). The figures read with the key figures come
+// in <script type="application/json" id="dashboard-charts">; the slower parts (charts by
+// region and sector, risk, survival, PAR trend, the scores table) are fetched after the
+// page, side by side, from the URLs in #dashboard-parts, so the key figures show at once.
+// A static file, no inline script: the Content-Security-Policy forbids them.
 (function () {
   "use strict";
   var source = document.getElementById("dashboard-charts");
   if (!source || typeof Plotly === "undefined") { return; }
-  var figures = JSON.parse(source.textContent);
   // Plotly titles do not wrap: break a long one at a space on a phone.
   function wrap(text, width) {
     if (text.length <= width) { return text; }
@@ -15,9 +17,17 @@
   var narrow = window.matchMedia("(max-width: 700px)").matches;
   var config = { responsive: true, displaylogo: false, displayModeBar: !narrow,
                  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] };
-  figures.forEach(function (figure) {
+
+  function loaded(target) {
+    target.classList.remove("chart-loading");
+    target.removeAttribute("aria-busy");
+    target.textContent = "";
+  }
+
+  function draw(figure) {
     var target = document.getElementById(figure.id);
     if (!target) { return; }
+    loaded(target);
     if (!figure.data.length) {
       target.classList.add("chart-empty");
       target.textContent = target.getAttribute("data-empty") || "";
@@ -42,5 +52,39 @@
         if (typeof url === "string" && url.charAt(0) === "/") { window.location.assign(url); }
       });
     });
+  }
+
+  JSON.parse(source.textContent).forEach(draw);
+
+  var parts = JSON.parse((document.getElementById("dashboard-parts") || {}).textContent || "{}");
+  var messages = document.querySelector(".charts");
+  Object.keys(parts).forEach(function (name) {
+    var targets = document.querySelectorAll('[data-part="' + name + '"]');
+    fetch(parts[name], { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (part) {
+        part.figures.forEach(draw);
+        targets.forEach(function (target) {
+          if (part.html !== null && part.html !== undefined) {
+            loaded(target);
+            target.innerHTML = part.html;  // rendered by our own template, escaped there
+          } else if (target.classList.contains("chart-loading")) {
+            // A chart the part did not draw (e.g. no PAR trend): say it is empty.
+            loaded(target);
+            target.classList.add("chart-empty");
+            target.textContent = target.getAttribute("data-empty") || "";
+          }
+        });
+      })
+      .catch(function () {
+        targets.forEach(function (target) {
+          loaded(target);
+          target.classList.add("chart-empty");
+          target.textContent = messages ? messages.getAttribute("data-failed") : "";
+        });
+      });
   });
 })();

@@ -49,6 +49,19 @@ def test_a_manager_filters_the_dashboard_drills_down_and_downloads_the_donor_rep
         return page.locator("a.figure").filter(has=page.get_by_text(t("enterprises"), exact=True))
 
     expect(enterprises_figure().locator("strong")).to_have_text(str(everywhere))
+    # The slower parts arrive after the page: every chart is drawn, the scores table shown.
+    # (This portfolio has no money yet: those charts say so.)
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)
+    expect(page.locator(".chart-loading")).to_have_count(0)
+    for chart in ("chart-regions", "chart-sectors", "chart-risk", "chart-par"):
+        expect(page.locator(f"#{chart} .main-svg").first).to_be_visible()
+    survival = t("Enterprises still operating, by quarter of first support")
+    expect(page.locator("#chart-survival")).to_have_text(
+        t("%(chart)s: no data for these filters.", chart=survival)
+    )
+    expect(page.locator("#dashboard-scores")).to_contain_text(
+        t("No visit with reintegration scores yet.")
+    )
     screenshot(page, "dashboard")
 
     # Narrow to Kayes: the figures follow.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from portfolio.domain.monitoring.vocabulary import RiskLevel
 from portfolio.domain.vocabulary import Role
 from portfolio.models import AuditEntry, Enterprise, Region, db
+from portfolio.reporting.dashboard_trends import scores_by_community
 from portfolio.reporting.summary import PortfolioFilters, portfolio_summary, portfolio_summary_dict
 from portfolio.services.users import issue_api_token
 from tests.dashboard.conftest import seed_demo
@@ -95,6 +97,39 @@ def test_the_page_shows_the_summary_figures_with_links_to_the_lists(demo, client
     assert 'href="/entreprises/?status=closed"' in page
     assert 'id="dashboard-charts"' in page and "<script>" not in page
     assert "chart-par" in page and "chart-risk" in page
+
+
+def test_the_page_fetches_its_slower_parts_which_draw_every_chart(demo, client, auth):
+    auth.login(Role.MANAGER)
+    page = client.get("/dashboard/?sex=F").get_data(as_text=True)
+    parts = json.loads(page.split('id="dashboard-parts">')[1].split("</script>")[0])
+    assert set(parts) == {"breakdown", "survival", "par", "scores"}
+    assert all("sex=F" in url for url in parts.values())
+    drawn = set()
+    for url in parts.values():
+        response = client.get(url)
+        assert response.status_code == 200 and response.is_json
+        drawn |= {figure["id"] for figure in response.get_json()["figures"]}
+    assert drawn == {"chart-regions", "chart-sectors", "chart-risk", "chart-survival", "chart-par"}
+    # Every chart drawn by a part has its place on the page.
+    assert all(f'id="{chart}"' in page for chart in drawn)
+
+
+def test_the_scores_part_is_the_table_of_means_by_community(demo, client, auth):
+    auth.login(Role.MANAGER)
+    rows = scores_by_community(PortfolioFilters(), TODAY)
+    assert rows
+    html = client.get("/dashboard/parts/scores").get_json()["html"]
+    assert html.count("<tr>") == len(rows) + 1  # one per community, and the header
+    assert rows[0].community in html
+    assert client.get("/dashboard/parts/nothing").status_code == 404
+
+
+def test_without_loans_in_the_filter_there_is_no_par_part(demo, client, auth):
+    auth.login(Role.MANAGER)
+    page = client.get("/dashboard/?instrument=kit").get_data(as_text=True)
+    assert "parts/par" not in page and 'id="chart-par"' not in page
+    assert client.get("/dashboard/parts/par?instrument=kit").get_json()["figures"] == []
 
 
 def test_the_page_keeps_its_filters_in_every_drill_down_link(demo, client, auth):

@@ -33,6 +33,8 @@ def statements_for(client, auth, token) -> tuple[int, int]:
     client.get("/api/v1/portfolio/summary", headers={"Authorization": f"Bearer {token}"})
     with counting() as page:
         assert client.get("/dashboard/?sex=F").status_code == 200
+        for part in ("breakdown", "survival", "par", "scores"):
+            assert client.get(f"/dashboard/parts/{part}?sex=F").status_code == 200
     with counting() as api:
         response = client.get(
             "/api/v1/portfolio/summary?instrument=loan",

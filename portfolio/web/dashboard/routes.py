@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, render_template, request, url_for
+from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -95,51 +95,47 @@ def _args() -> SummaryArgs:
     return args
 
 
+#: The charts each part of the page draws, in the page's order, with their titles (shown
+#: while the part loads). A part is one or two SQL queries: the page answers with the key
+#: figures, and the browser then fetches the parts side by side (static/js/dashboard.js).
+PART_CHARTS = {
+    "breakdown": ("chart-regions", "chart-sectors", "chart-risk"),
+    "survival": ("chart-survival",),
+    "par": ("chart-par",),
+    "scores": (),
+}
+
+
+def _chart_titles() -> dict[str, str]:
+    return {
+        "chart-regions": _("Portfolio by region"),
+        "chart-sectors": _("Portfolio by sector"),
+        "chart-risk": _("Enterprises by risk level and region"),
+        "chart-survival": _("Enterprises still operating, by quarter of first support"),
+        "chart-par": _("Portfolio at risk at each month-end"),
+    }
+
+
+def _shows_loans(filters: PortfolioFilters) -> bool:
+    return filters.instrument in (None, Instrument.LOAN)
+
+
 @bp.get("/")
 @requires(Permission.VIEW_PORTFOLIO)
 def index():
     args = _args()
     filters, as_of = args.portfolio_filters(), args.as_of_date()
-    locale = str(get_locale())
     drill = Drill(filters, as_of)
     summary = portfolio_summary(filters, as_of)
-    shows_loans = filters.instrument in (None, Instrument.LOAN)
-
-    def series() -> tuple:
-        return (
-            monthly_disbursements(filters, as_of, summary.money_by_month),
-            portfolio_breakdown(filters, as_of, locale),
-            par_trend(filters, as_of) if shows_loans else [],
-            survival_cohorts(filters, as_of),
-            scores_by_community(filters, as_of),
-        )
-
-    # Kept from an identical database snapshot (never stale): reporting.dashboard_cache.
-    monthly, breakdown, trend, survival, scores = memoised(
-        ("dashboard", filters, as_of, locale), series
+    monthly = memoised(
+        ("dashboard-money", filters, as_of),
+        lambda: monthly_disbursements(filters, as_of, summary.money_by_month),
     )
     figures = [
         charts.money_chart(monthly, drill.money),
         charts.instrument_chart(summary, drill.money),
-        charts.group_chart(
-            "chart-regions",
-            _("Portfolio by region"),
-            breakdown.by_region,
-            drill.enterprises,
-            "region_id",
-        ),
-        charts.group_chart(
-            "chart-sectors",
-            _("Portfolio by sector"),
-            breakdown.by_sector,
-            drill.enterprises,
-            "sector_id",
-        ),
-        charts.risk_chart(breakdown, drill.enterprises),
-        charts.survival_chart(survival, drill.enterprises),
     ]
-    if trend:
-        figures.append(charts.par_chart(trend, drill.arrears))
+    parts = [name for name in PART_CHARTS if name != "par" or _shows_loans(filters)]
     return render_template(
         "dashboard/index.html",
         args=args,
@@ -147,9 +143,10 @@ def index():
         as_of=as_of,
         summary=summary,
         figures=figures,
-        trend=trend,
-        breakdown=breakdown,
-        scores=scores,
+        parts={name: url_for("dashboard.part", name=name, **request.args) for name in parts},
+        part_charts=[(chart, name) for name in parts for chart in PART_CHARTS[name]],
+        titles=_chart_titles(),
+        shows_loans=_shows_loans(filters),
         drill=drill,
         programmes=programme_choices(),
         regions=region_choices() if region_scope() is None else [],
@@ -157,3 +154,57 @@ def index():
         sexes=choices(Sex),
         instruments=choices(Instrument),
     )
+
+
+@bp.get("/parts/<name>")
+@requires(Permission.VIEW_PORTFOLIO)
+def part(name: str):
+    """One part of the page as JSON: its Plotly figures, or its table as HTML."""
+    if name not in PART_CHARTS:
+        abort(404)
+    args = _args()
+    filters, as_of = args.portfolio_filters(), args.as_of_date()
+    drill = Drill(filters, as_of)
+    locale = str(get_locale())
+    figures: list[dict] = []
+    html = None
+    if name == "breakdown":
+        breakdown = memoised(
+            ("dashboard-breakdown", filters, as_of, locale),
+            lambda: portfolio_breakdown(filters, as_of, locale),
+        )
+        figures = [
+            charts.group_chart(
+                "chart-regions",
+                _("Portfolio by region"),
+                breakdown.by_region,
+                drill.enterprises,
+                "region_id",
+            ),
+            charts.group_chart(
+                "chart-sectors",
+                _("Portfolio by sector"),
+                breakdown.by_sector,
+                drill.enterprises,
+                "sector_id",
+            ),
+            charts.risk_chart(breakdown, drill.enterprises),
+        ]
+    elif name == "survival":
+        cohorts = memoised(
+            ("dashboard-survival", filters, as_of), lambda: survival_cohorts(filters, as_of)
+        )
+        figures = [charts.survival_chart(cohorts, drill.enterprises)]
+    elif name == "par":
+        trend = (
+            memoised(("dashboard-par", filters, as_of), lambda: par_trend(filters, as_of))
+            if _shows_loans(filters)
+            else []
+        )
+        figures = [charts.par_chart(trend, drill.arrears)] if trend else []
+    else:
+        scores = memoised(
+            ("dashboard-scores", filters, as_of), lambda: scores_by_community(filters, as_of)
+        )
+        html = render_template("dashboard/_scores.html", scores=scores, drill=drill)
+    return jsonify(figures=figures, html=html)
