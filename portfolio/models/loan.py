@@ -44,6 +44,8 @@ class Loan(db.Model):
             "net_monthly_income_xof IS NULL OR net_monthly_income_xof >= 0",
             name="income_not_negative",
         ),
+        # The loan list's order: its first page is read from here, not sorted.
+        sa.Index("ix_loan_applied", "applied_on", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -94,6 +96,15 @@ class Loan(db.Model):
     restructured: so.Mapped[bool] = so.mapped_column(default=False)
     #: Which stored schedule is in force (1, then 2 after a reschedule, ...).
     schedule_version: so.Mapped[int] = so.mapped_column(default=0)
+    # The repayment position today, derived from the allocations and rewritten with them
+    # (services/loan_balances.py), so that lists and today's arrears need not sum them.
+    #: Fees, interest and principal allocated to the schedule.
+    repaid_xof: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    principal_repaid_xof: so.Mapped[int] = so.mapped_column(
+        sa.BigInteger, default=0, server_default="0"
+    )
+    #: Due date of the first instalment in force not fully paid (None: none is unpaid).
+    oldest_unpaid_due_on: so.Mapped[date | None]
     #: Optimistic locking: two officers saving the same loan cannot both win.
     version_id: so.Mapped[int] = so.mapped_column(default=1)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

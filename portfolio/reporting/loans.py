@@ -73,26 +73,12 @@ def _total(column) -> sa.ColumnElement[int]:
     return sa.cast(sa.func.sum(column), sa.BigInteger)
 
 
-def _principal_repaid() -> sa.Subquery:
-    return (
-        sa.select(
-            LoanAllocation.loan_id,
-            _total(LoanAllocation.principal_xof).label("principal_xof"),
-        )
-        .group_by(LoanAllocation.loan_id)
-        .subquery()
-    )
-
-
 def _query(f: LoanFilter) -> sa.Select:
-    repaid = _principal_repaid()
     # Only a loan being repaid has principal outstanding: a closed loan repaid
-    # it all, a written-off one had the rest written off.
+    # it all, a written-off one had the rest written off. What was repaid is kept on the
+    # loan (services/loan_balances.py), not summed here over every allocation.
     outstanding = sa.case(
-        (
-            Loan.status == LoanStatus.ACTIVE,
-            Loan.amount_xof - sa.func.coalesce(repaid.c.principal_xof, 0),
-        ),
+        (Loan.status == LoanStatus.ACTIVE, Loan.amount_xof - Loan.principal_repaid_xof),
         else_=0,
     )
     query = (
@@ -115,7 +101,6 @@ def _query(f: LoanFilter) -> sa.Select:
         .join(Programme, Enterprise.programme_id == Programme.id)
         .join(Commune, Enterprise.commune_id == Commune.id)
         .join(Region, Commune.region_id == Region.id)
-        .outerjoin(repaid, repaid.c.loan_id == Loan.id)
     )
     if f.scope_region_id is not None:
         query = query.where(Commune.region_id == f.scope_region_id)
@@ -139,8 +124,10 @@ def _query(f: LoanFilter) -> sa.Select:
 def loan_page(f: LoanFilter, page: int, per_page: int) -> LoanPage:
     query = _query(f)
     listed = query.order_by(None).subquery()
-    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(listed.c.outstanding_xof), 0)))
-    return LoanPage(paginate(query, LoanRow, page, per_page), int(total or 0))
+    count, outstanding = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(listed.c.outstanding_xof), 0))
+    ).one()
+    return LoanPage(paginate(query, LoanRow, page, per_page, total=count), int(outstanding))
 
 
 def loan_region_id(loan_id: int) -> int | None:

@@ -29,6 +29,7 @@ from portfolio.models import (
 )
 from portfolio.models.base import Rate, utcnow
 from portfolio.services.budgets import line_totals
+from portfolio.services.loan_balances import refresh_loan_balances
 from portfolio.services.loan_demo_histories import DemoRows, history_of
 from portfolio.services.unit_of_work import unit_of_work
 
@@ -166,6 +167,7 @@ def _seed_chunk(rng, borrowers, products, room, today, maker_id, checker_id) -> 
     _insert_rows(JournalEntry, rows.entries)
     _insert_rows(LoanAllocation, rows.allocations)
     _sync_id_sequences(Loan, LoanInstalment, JournalEntry, LoanAllocation)
+    refresh_loan_balances([loan["id"] for loan in disbursed])
 
 
 def _application(rng, loan_id, row, product, room, today, now) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from portfolio.domain.loans import (
 from portfolio.domain.money import format_xof
 from portfolio.models import JournalEntry, Loan, LoanAllocation, db
 from portfolio.services.journal import post_entry, reverse_entry
+from portfolio.services.loan_balances import refresh_loan_balances
 from portfolio.services.loan_payments import (
     check_amount,
     check_value_date,
@@ -96,6 +97,7 @@ def reverse_loan_entry(
             locked.status = LoanStatus.APPROVED
             locked.disbursed_on = locked.first_due_on = locked.closed_on = None
             locked.schedule_version = 0
+            refresh_loan_balances([locked.id])
         elif entry.kind in (EntryKind.LOAN_REPAYMENT, EntryKind.LOAN_REFUND):
             reallocate(locked)
         refresh_flags(locked)

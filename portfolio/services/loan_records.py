@@ -18,6 +18,7 @@ from portfolio.domain.loans import LoanTerms, ScheduleRow
 from portfolio.models import Enterprise, JournalEntry, Loan, LoanAllocation, LoanInstalment, db
 from portfolio.services.flags import refresh_enterprises
 from portfolio.services.journal import standing
+from portfolio.services.loan_balances import refresh_loan_balances
 from portfolio.services.loan_position import LoanPosition, loan_position
 from portfolio.services.unit_of_work import ServiceError, unit_of_work
 
@@ -240,6 +241,7 @@ def reallocate(loan: Loan) -> LoanPosition:
         status = LoanStatus.CLOSED if position.closed_on else LoanStatus.ACTIVE
         if (loan.status, loan.closed_on) != (status, position.closed_on):
             loan.status, loan.closed_on = status, position.closed_on
+    refresh_loan_balances([loan.id])
     return position
 
 

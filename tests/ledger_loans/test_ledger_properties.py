@@ -23,6 +23,7 @@ from portfolio.domain.ledger import Payment
 from portfolio.domain.ledger_vocabulary import LoanStatus
 from portfolio.domain.vocabulary import Role
 from portfolio.models import LoanAllocation, db
+from portfolio.reporting.arrears import ArrearsFilter, due_and_late, portfolio_quality
 from portfolio.services.loan_position import loan_position
 from portfolio.services.loan_records import dues_of, instalments_of
 from portfolio.services.loans import (
@@ -186,5 +187,23 @@ def test_random_histories_keep_the_ledger_consistent(loans, users):
                 fee, interest, principal = stored_paid(self.loan).get(row.id, (0, 0, 0))
                 assert fee <= row.fee_xof and interest <= row.interest_xof
                 assert principal <= row.principal_xof
+
+        @invariant()
+        def balances_kept_on_the_loan_give_todays_arrears_exactly(self):
+            # The loan row's balances (services/loan_balances.py) against the allocations.
+            position = position_of(self.loan)
+            db.session.refresh(self.loan)
+            assert self.loan.principal_repaid_xof == position.principal_repaid_xof
+            assert self.loan.repaid_xof == sum(sum(v) for v in stored_paid(self.loan).values())
+            for as_of in (TODAY, TODAY + timedelta(days=45)):
+                kept, summed = (
+                    portfolio_quality(as_of, from_balances=way) for way in (True, False)
+                )
+                assert kept == summed
+                kept, summed = (
+                    due_and_late(as_of, ArrearsFilter(), 1, 50, from_balances=way)
+                    for way in (True, False)
+                )
+                assert kept == summed
 
     run_state_machine_as_test(LoanLedger, settings=RUNS)
