@@ -7,14 +7,15 @@ owners were paid a monthly training stipend (and day-care, for some
 mothers) before their business started. Budget lines are sized so that
 commitments use most, not all, of each line.
 
-Rows are built in Python with explicit ids and written with COPY
-(services.demo's bulk helpers): the ORM would take minutes at 100 000
-enterprises.
+Rows are built in Python as tuples with explicit ids and written with COPY
+(services.demo_bulk): the ORM would take minutes at 100 000 enterprises.
+Grants and allowances are drawn in two passes so that each can be timed.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -43,7 +44,14 @@ from portfolio.models import (
     db,
 )
 from portfolio.models.base import utcnow
-from portfolio.services.demo import _insert_rows, _next_id, _sync_id_sequences
+from portfolio.services.demo_bulk import (
+    JOURNAL_COLUMNS,
+    BulkWriter,
+    PhaseClock,
+    journal_row,
+    next_ids,
+    sync_id_sequences,
+)
 from portfolio.services.unit_of_work import unit_of_work
 
 GRANT_SHARE = 0.40
@@ -78,12 +86,6 @@ PREFIXES = {
     PaymentChannel.CASH: "REC",
     PaymentChannel.BANK_TRANSFER: "VIR",
 }
-#: Every journal column a demo row may leave empty (COPY wants the same columns in each).
-NO_LINKS = dict.fromkeys(
-    ("enterprise_id", "budget_line_id", "loan_id", "grant_tranche_id", "kit_delivery_id")
-    + ("beneficiary_id", "allowance_kind", "reference", "reverses_id", "reason", "idempotency_key")
-    + ("period_on",)
-)
 REVERSAL_REASONS = ("Erreur de montant", "Paiement saisi en double", "Mauvais numéro de compte")
 
 
@@ -134,67 +136,106 @@ def demo_enterprise_rows(min_id: int = 1) -> list[DemoEnterprise]:
     return list(rows.values())
 
 
-class _Ids:
-    """Explicit ids, handed out in order, so rows can point at each other before COPY."""
-
-    def __init__(self, model):
-        self.next = _next_id(model)
-
-    def take(self) -> int:
-        self.next += 1
-        return self.next - 1
+GRANT_COLUMNS = (
+    "id",
+    "enterprise_id",
+    "budget_line_id",
+    "amount_xof",
+    "purpose",
+    "conditions",
+    "awarded_on",
+    "awarded_by_id",
+    "created_at",
+)
+TRANCHE_COLUMNS = (
+    "id",
+    "grant_id",
+    "number",
+    "planned_on",
+    "planned_xof",
+    "milestone",
+    "cancelled_on",
+    "cancelled_xof",
+    "cancel_reason",
+    "cancelled_by_id",
+)
+#: Enterprises whose rows go to the writer at once.
+CHUNK = 5_000
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, by_user_id: int, today: date):
+    """Rows of grants, tranches and journal entries, with ids handed out here so that
+    rows can point at each other before they are written."""
+
+    def __init__(self, rng: random.Random, by_user_id: int, today: date, ids: list[int]):
         self.rng, self.by, self.today = rng, by_user_id, today
-        self.grant_ids, self.tranche_ids = _Ids(Grant), _Ids(GrantTranche)
-        self.entry_ids = _Ids(JournalEntry)
-        self.grants: list[dict] = []
-        self.tranches: list[dict] = []
-        self.entries: list[dict] = []
-        self.reversals = 0
+        self.grant_id, self.tranche_id, self.entry_id = ids
+        self.first_ids = tuple(ids)
+        self.grants: list[tuple] = []
+        self.tranches: list[tuple] = []
+        self.entries: list[tuple] = []
+        self.reversals = self.payments = self.allowance_payments = 0
+
+    def write(self, writer: BulkWriter) -> None:
+        grants = [writer.add(Grant.__table__, GRANT_COLUMNS, self.grants)]
+        tranche_rows = self.tranches
+        tranches = [writer.add(GrantTranche.__table__, TRANCHE_COLUMNS, tranche_rows, after=grants)]
+        writer.add(JournalEntry.__table__, JOURNAL_COLUMNS, self.entries, after=tranches)
+        self.grants, self.tranches, self.entries = [], [], []
 
     def day_after(self, day: date, low: int, high: int) -> date:
         return min(day + timedelta(days=self.rng.randint(low, high)), self.today)
 
-    def entry(self, kind: EntryKind, value_on: date, amount: int, **links) -> dict:
-        channel = links.pop("channel", None) or self.rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
+    def entry(self, kind: EntryKind, value_on: date, amount: int, channel, reference, **links):
+        entry_id = self.entry_id
+        self.entry_id += 1
         minutes = timedelta(minutes=self.rng.randint(0, 480))
-        row = {
-            **NO_LINKS,
-            **links,
-            "id": self.entry_ids.take(),
-            "kind": kind,
-            "value_on": value_on,
-            "amount_xof": amount,
-            "recorded_at": datetime.combine(value_on, time(10)) + minutes,
-            "recorded_by_id": self.by,
-            "channel": channel,
-            "reference": links.get("reference")
-            or f"{PREFIXES[channel]}-{self.rng.randint(100_000, 999_999)}",
-        }
-        self.entries.append(row)
-        return row
+        recorded_at = datetime.combine(value_on, time(10)) + minutes
+        self.entries.append(
+            journal_row(
+                entry_id,
+                kind,
+                value_on,
+                amount,
+                recorded_at,
+                self.by,
+                channel,
+                reference=reference,
+                **links,
+            )
+        )
+        return entry_id
 
     def paid(self, kind: EntryKind, value_on: date, amount: int, **links) -> None:
         """A payment; now and then reversed (wrong amount, paid twice) and paid again."""
-        entry = self.entry(kind, value_on, amount, **links)
-        if self.rng.random() < 0.015 and value_on < self.today:
+        rng = self.rng
+        channel = rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
+        reference = f"{PREFIXES[channel]}-{rng.randint(100_000, 999_999)}"
+        entry_id = self.entry(kind, value_on, amount, channel, reference, **links)
+        if rng.random() < 0.015 and value_on < self.today:
             undone = self.day_after(value_on, 1, 10)
-            same = {key: entry[key] for key in (*links, "channel")}
-            reason = self.rng.choice(REVERSAL_REASONS)
+            reason = rng.choice(REVERSAL_REASONS)
             self.entry(
                 EntryKind.REVERSAL,
                 undone,
                 amount,
-                **same,
-                reference=entry["reference"],
-                reverses_id=entry["id"],
+                channel,
+                reference,
+                reverses_id=entry_id,
                 reason=reason,
+                **links,
             )
             self.reversals += 1
-            self.entry(kind, undone, amount, **same)
+            again = f"{PREFIXES[channel]}-{rng.randint(100_000, 999_999)}"
+            self.entry(kind, undone, amount, channel, again, **links)
+            self._count(kind)
+        self._count(kind)
+
+    def _count(self, kind: EntryKind) -> None:
+        if kind == EntryKind.GRANT_PAYMENT:
+            self.payments += 1
+        else:
+            self.allowance_payments += 1
 
     def grant(self, enterprise: DemoEnterprise, line_id: int, awarded_on: date) -> int:
         """One grant with its tranches and payments; returns what stays committed."""
@@ -202,26 +243,29 @@ class _Builder:
         amount = min(CEILING_XOF, int(round(rng.triangular(300_000, CEILING_XOF, 800_000), -4)))
         count = rng.choices((1, 2, 3), (0.3, 0.5, 0.2))[0]
         shares = _split(amount, count, rng)
-        grant_id = self.grant_ids.take()
+        grant_id = self.grant_id
+        self.grant_id += 1
         self.grants.append(
-            {
-                "id": grant_id,
-                "enterprise_id": enterprise.id,
-                "budget_line_id": line_id,
-                "amount_xof": amount,
-                "purpose": rng.choice(PURPOSES),
-                "conditions": "Plan d'affaires validé" if rng.random() < 0.5 else None,
-                "awarded_on": awarded_on,
-                "awarded_by_id": self.by,
-                "created_at": datetime.combine(awarded_on, time(9)),
-            }
+            (
+                grant_id,
+                enterprise.id,
+                line_id,
+                amount,
+                rng.choice(PURPOSES),
+                "Plan d'affaires validé" if rng.random() < 0.5 else None,
+                awarded_on,
+                self.by,
+                datetime.combine(awarded_on, time(9)),
+            )
         )
         committed = 0
         planned_on = awarded_on
+        paid_by = self.today - timedelta(days=7)
         for number, share in enumerate(shares, start=1):
-            tranche_id = self.tranche_ids.take()
+            tranche_id = self.tranche_id
+            self.tranche_id += 1
             cancelled = None
-            due = planned_on <= self.today - timedelta(days=7)
+            due = planned_on <= paid_by
             if due and rng.random() < 0.88:
                 self.paid(
                     EntryKind.GRANT_PAYMENT,
@@ -235,18 +279,18 @@ class _Builder:
                 cancelled = self.day_after(planned_on, 15, 90)
             committed += 0 if cancelled else share
             self.tranches.append(
-                {
-                    "id": tranche_id,
-                    "grant_id": grant_id,
-                    "number": number,
-                    "planned_on": planned_on,
-                    "planned_xof": share,
-                    "milestone": MILESTONES[min(number - 1, len(MILESTONES) - 1)],
-                    "cancelled_on": cancelled,
-                    "cancelled_xof": share if cancelled else None,
-                    "cancel_reason": rng.choice(CANCEL_REASONS) if cancelled else None,
-                    "cancelled_by_id": self.by if cancelled else None,
-                }
+                (
+                    tranche_id,
+                    grant_id,
+                    number,
+                    planned_on,
+                    share,
+                    MILESTONES[min(number - 1, len(MILESTONES) - 1)],
+                    cancelled,
+                    share if cancelled else None,
+                    rng.choice(CANCEL_REASONS) if cancelled else None,
+                    self.by if cancelled else None,
+                )
             )
             planned_on += timedelta(days=rng.randint(60, 120))
         return committed
@@ -314,59 +358,72 @@ def seed_grants_demo(
     enterprise_rows: Sequence[DemoEnterprise],
     *,
     recorded_by_id: int | None = None,
+    clock: PhaseClock | None = None,
 ) -> DemoGrantsSummary:
     """Budget lines for each programme, grants for ~40 % of `enterprise_rows` and training
-    allowances for ~12 % of their leads. One transaction; COPY on PostgreSQL."""
+    allowances for ~12 % of their leads, written chunk by chunk (services.demo_bulk).
+
+    `clock` times the two halves ("grants", then "allowances").
+    """
+    clock = clock or PhaseClock()
     today = date.today()
     programme_ids = list(programme_ids)
-    with unit_of_work() as session:
+    tables = (Grant.__table__, GrantTranche.__table__, JournalEntry.__table__)
+    with clock.phase("grants"), unit_of_work() as session:
+        # Committed before the rows that name them go in (services.demo_bulk).
         by = recorded_by_id or _demo_user_id()
+        lines = _line_ids(programme_ids)
         starts = dict(
             session.execute(
                 sa.select(Programme.id, Programme.starts_on).where(Programme.id.in_(programme_ids))
             ).all()
         )
-        lines = _line_ids(programme_ids)
-        builder = _Builder(rng, by, today)
-        need: dict[int, int] = {}
-        enterprises: dict[int, int] = {}
-        for enterprise in enterprise_rows:
-            if enterprise.programme_id not in starts:
-                continue
-            first_day = starts[enterprise.programme_id]
-            enterprises[enterprise.programme_id] = enterprises.get(enterprise.programme_id, 0) + 1
-            if rng.random() < GRANT_SHARE:
-                started = enterprise.started_on or today
-                awarded_on = min(
-                    max(started - timedelta(days=rng.randint(0, 45)), first_day), today
-                )
-                line_id = lines[enterprise.programme_id, Instrument.GRANT]
-                need[line_id] = need.get(line_id, 0) + builder.grant(
-                    enterprise, line_id, awarded_on
-                )
-            if enterprise.lead_id and rng.random() < TRAINEE_SHARE:
-                line_id = lines[enterprise.programme_id, Instrument.TRAINING]
-                paid = builder.allowances(enterprise, line_id, first_day)
-                need[line_id] = need.get(line_id, 0) + paid
-        for (programme_id, instrument), line_id in lines.items():
+    enterprises = [e for e in enterprise_rows if e.programme_id in starts]
+    need: dict[int, int] = {}  # budget line -> francs the demo commits on it
+    with unit_of_work() as session, BulkWriter(session) as writer:
+        builder = _Builder(rng, by, today, next_ids(session, *tables))
+        with clock.phase("grants"):
+            for start in range(0, len(enterprises), CHUNK):
+                for enterprise in enterprises[start : start + CHUNK]:
+                    if rng.random() < GRANT_SHARE:
+                        line_id = lines[enterprise.programme_id, Instrument.GRANT]
+                        awarded_on = _award_day(rng, enterprise, starts, today)
+                        committed = builder.grant(enterprise, line_id, awarded_on)
+                        need[line_id] = need.get(line_id, 0) + committed
+                builder.write(writer)
+            writer.wait()
+        with clock.phase("allowances"):
+            for start in range(0, len(enterprises), CHUNK):
+                for enterprise in enterprises[start : start + CHUNK]:
+                    if enterprise.lead_id and rng.random() < TRAINEE_SHARE:
+                        line_id = lines[enterprise.programme_id, Instrument.TRAINING]
+                        first_day = starts[enterprise.programme_id]
+                        paid = builder.allowances(enterprise, line_id, first_day)
+                        need[line_id] = need.get(line_id, 0) + paid
+                builder.write(writer)
+            counted = Counter(e.programme_id for e in enterprises)
             per_enterprise = {Instrument.KIT: 0.35 * 400_000, Instrument.LOAN: 0.15 * 300_000}
-            if instrument in per_enterprise:
-                need[line_id] = int(enterprises.get(programme_id, 0) * per_enterprise[instrument])
-        _size_lines(rng, need, by)
-        _insert_rows(Grant, builder.grants)
-        _insert_rows(GrantTranche, builder.tranches)
-        _insert_rows(JournalEntry, builder.entries)
-        _sync_id_sequences(BudgetLine, BudgetRevision, Grant, GrantTranche, JournalEntry)
-    payments = sum(e["kind"] == EntryKind.GRANT_PAYMENT for e in builder.entries)
-    allowances = sum(e["kind"] == EntryKind.ALLOWANCE_PAYMENT for e in builder.entries)
+            for (programme_id, instrument), line_id in lines.items():
+                if instrument in per_enterprise:
+                    need[line_id] = int(counted[programme_id] * per_enterprise[instrument])
+            writer.wait()
+            _size_lines(rng, need, by)
+            sync_id_sequences(session, BudgetLine.__table__, BudgetRevision.__table__, *tables)
     return DemoGrantsSummary(
         len(lines),
-        len(builder.grants),
-        len(builder.tranches),
-        payments,
+        builder.grant_id - builder.first_ids[0],
+        builder.tranche_id - builder.first_ids[1],
+        builder.payments,
         builder.reversals,
-        allowances,
+        builder.allowance_payments,
     )
+
+
+def _award_day(rng, enterprise: DemoEnterprise, starts: dict[int, date], today: date) -> date:
+    """Up to 45 days before the business started, not before its programme did."""
+    started = enterprise.started_on or today
+    awarded = started - timedelta(days=rng.randint(0, 45))
+    return min(max(awarded, starts[enterprise.programme_id]), today)
 
 
 def _line_ids(programme_ids: list[int]) -> dict[tuple[int, Instrument], int]:
@@ -379,13 +436,13 @@ def _line_ids(programme_ids: list[int]) -> dict[tuple[int, Instrument], int]:
             )
         )
     }
-    ids = _Ids(BudgetLine)
+    (next_id,) = next_ids(db.session, BudgetLine.__table__)
     new, found = [], {}
     for programme_id in programme_ids:
         for instrument, label in LINES:
             line_id = existing.get((programme_id, instrument, label))
             if line_id is None:
-                line_id = ids.take()
+                line_id, next_id = next_id, next_id + 1
                 new.append(
                     {
                         "id": line_id,
@@ -396,7 +453,8 @@ def _line_ids(programme_ids: list[int]) -> dict[tuple[int, Instrument], int]:
                     }
                 )
             found[programme_id, instrument] = line_id
-    _insert_rows(BudgetLine, new)
+    if new:
+        db.session.execute(sa.insert(BudgetLine), new)
     return found
 
 
@@ -408,7 +466,8 @@ def _size_lines(rng: random.Random, need: dict[int, int], by_user_id: int) -> No
             sa.select(BudgetLine.id, BudgetLine.amount_xof).where(BudgetLine.id.in_(list(need)))
         ).all()
     )
-    revisions, now, ids = [], utcnow(), _Ids(BudgetRevision)
+    revisions, now = [], utcnow()
+    (next_id,) = next_ids(db.session, BudgetRevision.__table__)
     for line_id, xof in need.items():
         raised = -(-int(xof * rng.uniform(1.1, 1.3)) // 1_000_000) * 1_000_000
         if raised <= 0:
@@ -421,7 +480,7 @@ def _size_lines(rng: random.Random, need: dict[int, int], by_user_id: int) -> No
         )
         revisions.append(
             {
-                "id": ids.take(),
+                "id": next_id + len(revisions),
                 "budget_line_id": line_id,
                 "previous_xof": previous,
                 "new_xof": previous + raised,
@@ -430,4 +489,5 @@ def _size_lines(rng: random.Random, need: dict[int, int], by_user_id: int) -> No
                 "revised_at": now,
             }
         )
-    _insert_rows(BudgetRevision, revisions)
+    if revisions:
+        db.session.execute(sa.insert(BudgetRevision), revisions)

@@ -1,8 +1,9 @@
 """Demo kit handovers, in bulk: about 45 % of enterprises receive their trade's kit.
 
-Rows are built as plain dicts and inserted with COPY (PostgreSQL) or one
-executemany (SQLite), with ids handed out here so that items, journal
-entries and reversals can point at their handover without a round trip.
+Rows are built as tuples and written with COPY (PostgreSQL, from a second
+thread: services.demo_bulk) or one executemany (SQLite), with ids handed out
+here so that items, journal entries and reversals can point at their
+handover without a round trip.
 Going through `record_kit_delivery` would cost several queries per kit:
 minutes at 100,000 enterprises instead of seconds.
 """
@@ -23,19 +24,18 @@ from portfolio.models import (
     KitDelivery,
     KitDeliveryItem,
     KitTemplate,
-    KitTemplateItem,
     User,
     db,
 )
 from portfolio.models.base import utcnow
 from portfolio.services.budgets import line_totals
-from portfolio.services.demo import (
-    FAMILY_NAMES,
-    MEN_NAMES,
-    WOMEN_NAMES,
-    _insert_rows,
-    _next_id,
-    _sync_id_sequences,
+from portfolio.services.demo import FAMILY_NAMES, MEN_NAMES, WOMEN_NAMES
+from portfolio.services.demo_bulk import (
+    JOURNAL_COLUMNS,
+    BulkWriter,
+    journal_row,
+    next_ids,
+    sync_id_sequences,
 )
 from portfolio.services.kits import seed_kit_catalogue
 from portfolio.services.unit_of_work import unit_of_work
@@ -97,6 +97,20 @@ def _varied(rng: random.Random, items: list[tuple[str, int, int]]) -> list[tuple
     return items
 
 
+DELIVERY_COLUMNS = (
+    "id",
+    "enterprise_id",
+    "budget_line_id",
+    "template_id",
+    "delivered_on",
+    "delivered_by",
+    "certificate_number",
+    "recorded_by_id",
+    "created_at",
+)
+ITEM_COLUMNS = ("id", "delivery_id", "name", "quantity", "unit_cost_xof")
+
+
 def seed_kits_demo(
     rng: random.Random,
     enterprise_rows: Iterable[Mapping[str, Any]],
@@ -114,7 +128,7 @@ def seed_kits_demo(
     `db.session.execute(select(Enterprise.id, ...)).mappings()`.
     `kit_line_by_programme`: programme id -> id of its KIT budget line; an
     enterprise whose programme has none gets no kit, and a line is never
-    taken beyond what it has left.
+    taken beyond what it has left. Written chunk by chunk (services.demo_bulk).
     """
     seed_kit_catalogue()
     kits = _kits_by_sector()
@@ -123,137 +137,113 @@ def seed_kits_demo(
         t.id: t.remaining_xof for t in line_totals(line_ids=list(kit_line_by_programme.values()))
     }
     today, now = date.today(), utcnow()
-    made = 0
-    chunk: list[tuple[Mapping[str, Any], int, int, list[tuple[str, int, int]] | None, int]] = []
-
-    def flush() -> None:
-        nonlocal made
-        made += _insert_chunk(rng, chunk, recorder, reversal_share, today, now)
-        chunk.clear()
-
-    seen = 0
-    for row in enterprise_rows:
-        seen += 1
-        if progress and seen % CHUNK == 0:
-            progress(CHUNK)
-        if rng.random() >= share:
-            continue
-        line_id = kit_line_by_programme.get(row["programme_id"])
-        kit = kits.get(row["sector_id"])
-        if line_id is None or kit is None:
-            continue
-        template_id, template_items = kit
-        items = _varied(rng, template_items)
-        value = sum(quantity * cost for _, quantity, cost in items)
-        if items == template_items:
-            items = None  # copied from the catalogue by the database, see _copy_template_items
-        if value > left.get(line_id, 0):
-            continue
-        left[line_id] -= value
-        chunk.append((row, line_id, template_id, items, value))
-        if len(chunk) >= CHUNK:
-            flush()
-    flush()
-    if progress and seen % CHUNK:
-        progress(seen % CHUNK)
-    return made
+    tables = (KitDelivery.__table__, KitDeliveryItem.__table__, JournalEntry.__table__)
+    with unit_of_work() as session, BulkWriter(session) as writer:
+        rows = _Rows(rng, next_ids(session, *tables), recorder, reversal_share, today, now)
+        seen = 0
+        for row in enterprise_rows:
+            seen += 1
+            if seen % CHUNK == 0:
+                rows.write(writer)
+                if progress:
+                    progress(CHUNK)
+            if rng.random() >= share:
+                continue
+            line_id = kit_line_by_programme.get(row["programme_id"])
+            kit = kits.get(row["sector_id"])
+            if line_id is None or kit is None:
+                continue
+            template_id, template_items = kit
+            items = _varied(rng, template_items)
+            value = sum(quantity * cost for _, quantity, cost in items)
+            if value > left.get(line_id, 0):
+                continue
+            left[line_id] -= value
+            rows.hand_over(row, line_id, template_id, items, value)
+        rows.write(writer)
+        if progress and seen % CHUNK:
+            progress(seen % CHUNK)
+        writer.wait()
+        sync_id_sequences(session, *tables)
+    return rows.made
 
 
-def _copy_template_items(delivery_ids: list[int]) -> None:
-    """Items of handovers that match their kit, copied by the database from the catalogue.
+class _Rows:
+    """Handovers, their items and journal entries, with ids handed out here so that
+    items, entries and reversals point at their handover without a round trip."""
 
-    Most handovers are the catalogue kit as it is: one INSERT ... SELECT spares
-    streaming some 250,000 item rows through Python at 100,000 enterprises.
-    """
-    if not delivery_ids:
-        return
-    template_items = (
-        sa.select(
-            KitDelivery.id,
-            KitTemplateItem.name,
-            KitTemplateItem.quantity,
-            KitTemplateItem.unit_cost_xof,
-        )
-        .join(KitTemplateItem, KitTemplateItem.template_id == KitDelivery.template_id)
-        .where(KitDelivery.id.in_(delivery_ids))
-        .order_by(KitDelivery.id, KitTemplateItem.id)
-    )
-    db.session.execute(
-        sa.insert(KitDeliveryItem).from_select(
-            ["delivery_id", "name", "quantity", "unit_cost_xof"], template_items
-        )
-    )
+    def __init__(self, rng, ids, recorder, reversal_share, today, now):
+        self.rng, self.recorder, self.reversal_share = rng, recorder, reversal_share
+        self.today, self.now = today, now
+        self.delivery_id, self.item_id, self.entry_id = ids
+        self.made = 0
+        self.deliveries: list[tuple] = []
+        self.items: list[tuple] = []
+        self.entries: list[tuple] = []
+        self.reversals: list[tuple] = []
 
-
-def _insert_chunk(rng, chunk, recorder, reversal_share, today, now) -> int:
-    if not chunk:
-        return 0
-    with unit_of_work():
-        delivery_id, entry_id = _next_id(KitDelivery), _next_id(JournalEntry)
-        deliveries, items, entries, reversals = [], [], [], []
-        as_catalogued: list[int] = []  # handovers whose items are exactly the template's
-        for row, line_id, template_id, kit_items, value in chunk:
-            started = row.get("started_on") or today - timedelta(days=rng.randint(30, 900))
-            delivered_on = min(started + timedelta(days=rng.randint(0, 90)), today)
-            first = rng.choice(WOMEN_NAMES if rng.random() < 0.3 else MEN_NAMES)
-            deliveries.append(
-                {
-                    "id": delivery_id,
-                    "enterprise_id": row["id"],
-                    "budget_line_id": line_id,
-                    "template_id": template_id,
-                    "delivered_on": delivered_on,
-                    "delivered_by": f"{first} {rng.choice(FAMILY_NAMES)} "
-                    f"({rng.choice(ORGANISATIONS)})",
-                    # The id makes the number unique across repeated demo seeds.
-                    "certificate_number": f"PV-{delivered_on.year}-{delivery_id:06d}",
-                    "recorded_by_id": recorder,
-                    "created_at": now,
-                }
+    def hand_over(self, row, line_id, template_id, items, value) -> None:
+        rng, today, delivery_id = self.rng, self.today, self.delivery_id
+        started = row.get("started_on") or today - timedelta(days=rng.randint(30, 900))
+        delivered_on = min(started + timedelta(days=rng.randint(0, 90)), today)
+        first = rng.choice(WOMEN_NAMES if rng.random() < 0.3 else MEN_NAMES)
+        self.deliveries.append(
+            (
+                delivery_id,
+                row["id"],
+                line_id,
+                template_id,
+                delivered_on,
+                f"{first} {rng.choice(FAMILY_NAMES)} ({rng.choice(ORGANISATIONS)})",
+                # The id makes the number unique across repeated demo seeds.
+                f"PV-{delivered_on.year}-{delivery_id:06d}",
+                self.recorder,
+                self.now,
             )
-            if kit_items is None:
-                as_catalogued.append(delivery_id)
-            else:
-                items.extend(
-                    {"delivery_id": delivery_id, "name": n, "quantity": q, "unit_cost_xof": c}
-                    for n, q, c in kit_items
-                )
-            links = {
-                "recorded_at": now,
-                "recorded_by_id": recorder,
-                "enterprise_id": row["id"],
-                "budget_line_id": line_id,
-                "kit_delivery_id": delivery_id,
-                "amount_xof": value,
-            }
-            entries.append(
-                {
-                    "id": entry_id,
-                    "kind": EntryKind.KIT_DELIVERY,
-                    "value_on": delivered_on,
-                    "reverses_id": None,
-                    "reason": None,
-                    **links,
-                }
+        )
+        for name, quantity, cost in items:
+            self.items.append((self.item_id, delivery_id, name, quantity, cost))
+            self.item_id += 1
+        links = {"enterprise_id": row["id"], "budget_line_id": line_id}
+        entry_id = self._entry(EntryKind.KIT_DELIVERY, delivered_on, value, delivery_id, links)
+        if rng.random() < self.reversal_share:
+            # Written after the chunk's handovers: a reversal names an entry already in.
+            undone = min(delivered_on + timedelta(days=rng.randint(1, 20)), today)
+            reason = rng.choice(REVERSAL_REASONS)
+            self.reversals.append((undone, value, delivery_id, links, entry_id, reason))
+        self.delivery_id += 1
+        self.made += 1
+
+    def _entry(self, kind, value_on, value, delivery_id, links, **more) -> int:
+        entry_id = self.entry_id
+        self.entry_id += 1
+        self.entries.append(
+            journal_row(
+                entry_id,
+                kind,
+                value_on,
+                value,
+                self.now,
+                self.recorder,
+                kit_delivery_id=delivery_id,
+                **links,
+                **more,
             )
-            if rng.random() < reversal_share:
-                reversals.append(
-                    {
-                        "kind": EntryKind.REVERSAL,
-                        "value_on": min(delivered_on + timedelta(days=rng.randint(1, 20)), today),
-                        "reverses_id": entry_id,
-                        "reason": rng.choice(REVERSAL_REASONS),
-                        **links,
-                    }
-                )
-            delivery_id += 1
-            entry_id += 1
-        for offset, reversal in enumerate(reversals):
-            reversal["id"] = entry_id + offset
-        _insert_rows(KitDelivery, deliveries)
-        _insert_rows(KitDeliveryItem, items)
-        _copy_template_items(as_catalogued)
-        _insert_rows(JournalEntry, entries)
-        _insert_rows(JournalEntry, reversals)
-        _sync_id_sequences(KitDelivery, JournalEntry)
-    return len(deliveries)
+        )
+        return entry_id
+
+    def write(self, writer: BulkWriter) -> None:
+        for undone, value, delivery_id, links, entry_id, reason in self.reversals:
+            self._entry(
+                EntryKind.REVERSAL,
+                undone,
+                value,
+                delivery_id,
+                links,
+                reverses_id=entry_id,
+                reason=reason,
+            )
+        handovers = [writer.add(KitDelivery.__table__, DELIVERY_COLUMNS, self.deliveries)]
+        writer.add(KitDeliveryItem.__table__, ITEM_COLUMNS, self.items, after=handovers)
+        writer.add(JournalEntry.__table__, JOURNAL_COLUMNS, self.entries, after=handovers)
+        self.deliveries, self.items, self.entries, self.reversals = [], [], [], []

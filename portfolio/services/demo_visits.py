@@ -1,10 +1,12 @@
 """Demo follow-up visits: a plan for every supported enterprise and a visit history
-for the visits already due, written in bulk (COPY on PostgreSQL).
+for the visits already due (services.demo_visit_rows), written in bulk.
 
-Each enterprise follows one trajectory: improving (about 40 %), stable (35 %),
-declining (18 %) or closing down (7 %). About 12 % of due visits were missed
-(they show as overdue), about 8 % of visits found the owner absent, and a
-declining business sometimes sold part of its kit.
+The new enterprises' plan is computed here as services.visit_plan.plan_visits
+computes it (same steps, due dates and monitors), so that each planned visit
+is written once, already naming the visit that fulfilled it: inserting the
+plan and then updating 300,000 rows to link them took longer than writing
+the visits. Planned visits that existed before (and the rest of the
+portfolio) go through the services.
 """
 
 from __future__ import annotations
@@ -12,99 +14,56 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from portfolio.domain.monitoring.items import REINTEGRATION_ITEMS
-from portfolio.domain.monitoring.scoring import score_visit
-from portfolio.domain.monitoring.vocabulary import (
-    BusinessStatus,
-    KitItemCondition,
-    Problem,
-    StockLevel,
-    VisitSource,
-)
-from portfolio.models import KitDelivery, KitDeliveryItem, db
-from portfolio.models.base import Rate, utcnow
+from portfolio.domain.monitoring.plan import missing_steps
+from portfolio.models import Commune, Enterprise, KitDelivery, KitDeliveryItem, db
+from portfolio.models.base import utcnow
 from portfolio.models.monitoring import PlannedVisit, Visit, VisitKitItem, VisitProblem
-from portfolio.services.demo import _insert_rows, _next_id, _sync_id_sequences
+from portfolio.services.demo_bulk import BulkWriter, PhaseClock, next_ids, sync_id_sequences
+from portfolio.services.demo_visit_rows import (
+    KIT_ITEM_COLUMNS,
+    PROBLEM_COLUMNS,
+    VISIT_COLUMNS,
+    VisitRows,
+)
 from portfolio.services.flags import recompute_all
-from portfolio.services.visit_plan import plan_visits
-from portfolio.services.visits import kit_retained, score_weights
+from portfolio.services.unit_of_work import unit_of_work
+from portfolio.services.visit_plan import (
+    as_date,
+    cadence_months,
+    first_support_query,
+    least_loaded,
+    monitor_loads,
+    plan_visits,
+)
+from portfolio.services.visits import score_weights
 
-CHUNK = 5000
-MISSED_SHARE = 0.12
-ABSENT_SHARE = 0.08
-TRAJECTORIES = (("improving", 0.40), ("stable", 0.35), ("declining", 0.18), ("closing", 0.07))
-_PROBLEMS = list(Problem)
-_RATE = Rate()
-SCORE_COLUMNS = ("economic_score", "social_score", "psychosocial_score", "composite_score")
-
-
-def _trajectory(rng: random.Random) -> str:
-    pick, total = rng.random(), 0.0
-    for name, share in TRAJECTORIES:
-        total += share
-        if pick < total:
-            return name
-    return "stable"
-
-
-def _answers(rng: random.Random, level: float) -> dict[str, int]:
-    """Answers around a reintegration level 0..1 (favourable end = level)."""
-    answers = {}
-    for item in REINTEGRATION_ITEMS:
-        good = min(4, max(0, round(level * 4 + rng.gauss(0, 0.8))))
-        answers[item.code] = good if item.favourable_high else 4 - good
-    return answers
+#: Visits written at once.
+CHUNK = 5_000
+PLANNED_COLUMNS = (
+    "id",
+    "enterprise_id",
+    "sequence",
+    "months_after_support",
+    "due_on",
+    "assigned_to_id",
+    "visit_id",
+)
 
 
-def _observe_kit(
-    rng: random.Random, items: list[tuple[int, int, int]], trajectory: str, step: int
-) -> list[tuple[int, KitItemCondition]]:
-    worn = {"improving": 0.02, "stable": 0.05, "declining": 0.15, "closing": 0.3}[trajectory]
-    seen = []
-    for item_id, _, _ in items:
-        roll = rng.random()
-        if roll < worn * step * 0.5:
-            condition = rng.choice(
-                [KitItemCondition.SOLD, KitItemCondition.BROKEN, KitItemCondition.MISSING]
-            )
-        elif roll < worn * step:
-            condition = KitItemCondition.PRESENT_UNUSED
-        else:
-            condition = KitItemCondition.IN_USE
-        seen.append((item_id, condition))
-    return seen
+class Step(NamedTuple):
+    """One planned visit of an enterprise; `id` is None for a row not written yet."""
 
-
-def _link_planned(links: list[dict[str, Any]], copying: bool) -> None:
-    """Mark planned visits done. On PostgreSQL the pairs are copied into a temporary
-    table and applied in one UPDATE: one UPDATE per row took most of the seed's time."""
-    if not links:
-        return
-    if not copying:
-        db.session.execute(sa.update(PlannedVisit), links)
-        return
-    db.session.execute(
-        sa.text(
-            "CREATE TEMP TABLE IF NOT EXISTS demo_visit_link "
-            "(id integer PRIMARY KEY, visit_id integer) ON COMMIT DROP"
-        )
-    )
-    cursor = db.session.connection().connection.dbapi_connection.cursor()
-    with cursor.copy("COPY demo_visit_link (id, visit_id) FROM STDIN") as copy:
-        for link in links:
-            copy.write_row((link["id"], link["visit_id"]))
-    cursor.close()
-    db.session.execute(
-        sa.text(
-            "UPDATE planned_visit SET visit_id = l.visit_id "
-            "FROM demo_visit_link l WHERE planned_visit.id = l.id"
-        )
-    )
+    id: int | None
+    sequence: int
+    months_after_support: int
+    due_on: date
+    assigned_to_id: int | None
+    done: bool = False  # a visit already fulfilled it
 
 
 def seed_visits_demo(
@@ -113,34 +72,96 @@ def seed_visits_demo(
     *,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    clock: PhaseClock | None = None,
 ) -> dict[str, int]:
-    """Plan visits and record the ones already due for enterprises from `first_enterprise_id`.
+    """Plan visits and record the ones already due for enterprises from `first_enterprise_id`,
+    then recompute every flag. Commits. Returns counts for the command line.
 
-    Commits (a chunk at a time). Returns counts for the command line.
+    `clock` times "visits plan", "visits" (with the planned visits they fulfil) and "flags".
     """
+    clock = clock or PhaseClock()
     today = today or date.today()
-    planned = plan_visits()
-    db.session.commit()
-    weights = score_weights()
-    due = db.session.execute(
+    with clock.phase("visits plan"):
+        plan = _plan(first_enterprise_id)
+    with clock.phase("visits"), unit_of_work() as session, BulkWriter(session) as writer:
+        planned, made = _write_histories(rng, writer, plan, first_enterprise_id, today, progress)
+        writer.wait()
+        sync_id_sequences(session, Visit.__table__, PlannedVisit.__table__)
+        # The rest of the portfolio, as the services plan it (nothing left to add
+        # for the enterprises above).
+        planned += plan_visits()
+    with clock.phase("flags"):
+        recompute_all()  # the flags the histories raise (commits chunk by chunk)
+    return {"planned_visits": planned, "visits": made}
+
+
+def _plan(first_enterprise_id: int) -> dict[int, list[Step]]:
+    """Every planned visit of the enterprises from `first_enterprise_id` that have had
+    support: the ones already in the table and the missing steps, with the monitor
+    plan_visits would give them (the one who follows the enterprise, else the least
+    loaded active monitor of its region)."""
+    steps = cadence_months()
+    first = first_support_query()
+    supported = db.session.execute(
+        sa.select(first.c.enterprise_id, first.c.first_on, Commune.region_id)
+        .join(Enterprise, Enterprise.id == first.c.enterprise_id)
+        .join(Commune, Commune.id == Enterprise.commune_id)
+        .where(first.c.enterprise_id >= first_enterprise_id)
+    ).all()
+    plan: dict[int, list[Step]] = defaultdict(list)
+    followed_by: dict[int, int] = {}
+    for row in db.session.execute(
         sa.select(
             PlannedVisit.id,
             PlannedVisit.enterprise_id,
             PlannedVisit.sequence,
+            PlannedVisit.months_after_support,
             PlannedVisit.due_on,
             PlannedVisit.assigned_to_id,
+            PlannedVisit.visit_id,
+        ).where(PlannedVisit.enterprise_id >= first_enterprise_id)
+    ):
+        # Visits already done stay as they are; they still count as planned steps.
+        plan[row.enterprise_id].append(
+            Step(
+                row.id,
+                row.sequence,
+                row.months_after_support,
+                row.due_on,
+                row.assigned_to_id,
+                done=row.visit_id is not None,
+            )
         )
-        .where(
-            PlannedVisit.enterprise_id >= first_enterprise_id,
-            PlannedVisit.visit_id.is_(None),
-            PlannedVisit.due_on <= today,
+        if row.assigned_to_id is not None:
+            followed_by[row.enterprise_id] = row.assigned_to_id
+    loads = monitor_loads()
+    active = {user_id for region in loads.values() for user_id in region}
+    fresh: dict[date, list] = {}  # a whole plan depends only on the first support date
+    for enterprise_id, first_on, region_id in sorted(supported):
+        existing = plan[enterprise_id]
+        if existing:
+            done = [(s.sequence, s.months_after_support) for s in existing]
+            due = missing_steps(as_date(first_on), steps, done)
+        else:
+            due = fresh.get(first_on)
+            if due is None:
+                due = fresh[first_on] = missing_steps(as_date(first_on), steps, [])
+        if not due:
+            continue
+        region_loads = loads.get(region_id, {})
+        monitor = followed_by.get(enterprise_id)
+        if monitor not in active or monitor not in region_loads:
+            monitor = least_loaded(region_loads)
+        if monitor is not None:
+            region_loads[monitor] += len(due)
+        existing.extend(
+            Step(None, d.sequence, d.months_after_support, d.due_on, monitor) for d in due
         )
-        .order_by(PlannedVisit.enterprise_id, PlannedVisit.sequence)
-    ).all()
-    by_enterprise: dict[int, list[Any]] = defaultdict(list)
-    for row in due:
-        by_enterprise[row.enterprise_id].append(row)
-    kit_items: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    return {e: sorted(s, key=lambda step: step.sequence) for e, s in sorted(plan.items())}
+
+
+def _kit_items(first_enterprise_id: int) -> dict[int, list[tuple[int, int, int]]]:
+    items: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for item_id, enterprise_id, quantity, cost in db.session.execute(
         sa.select(
             KitDeliveryItem.id,
@@ -150,122 +171,66 @@ def seed_visits_demo(
         )
         .join(KitDelivery, KitDeliveryItem.delivery_id == KitDelivery.id)
         .where(KitDelivery.enterprise_id >= first_enterprise_id)
+        .order_by(KitDeliveryItem.id)
     ):
-        kit_items[enterprise_id].append((item_id, quantity, cost))
+        items[enterprise_id].append((item_id, quantity, cost))
+    return items
 
-    next_id = _next_id(Visit)
-    now = utcnow()
-    visits: list[dict[str, Any]] = []
-    problems: list[dict[str, Any]] = []
-    observed: list[dict[str, Any]] = []
-    links: list[dict[str, Any]] = []
-    made = 0
 
-    copying = db.session.get_bind().dialect.name == "postgresql"
+def _write_histories(rng, writer: BulkWriter, plan, first_enterprise_id, today, progress):
+    """Visits for every due planned visit, then the planned visits naming them.
+    Returns (planned visits added, visits added)."""
+    session = db.session
+    kit_items = _kit_items(first_enterprise_id)
+    visit_id, planned_id = next_ids(session, Visit.__table__, PlannedVisit.__table__)
+    rows = VisitRows(rng, score_weights(), visit_id, utcnow())
+    planned: list[tuple] = []
+    links: list[dict[str, Any]] = []  # planned visits written before this seed
+    added = made = 0
 
     def flush() -> None:
-        if copying:  # COPY skips the Rate type's conversion to stored millionths
-            for row in visits:
-                for name in SCORE_COLUMNS:
-                    row[name] = _RATE.process_bind_param(row[name], None)
-        _insert_rows(Visit, visits)
-        _insert_rows(VisitProblem, problems)
-        _insert_rows(VisitKitItem, observed)
-        _link_planned(links, copying)
-        db.session.commit()
+        nonlocal made, planned
+        visit_rows, problems, observed = rows.take()
+        visits = [writer.add(Visit.__table__, VISIT_COLUMNS, visit_rows)]
+        writer.add(VisitProblem.__table__, PROBLEM_COLUMNS, problems, after=visits)
+        writer.add(VisitKitItem.__table__, KIT_ITEM_COLUMNS, observed, after=visits)
+        writer.add(PlannedVisit.__table__, PLANNED_COLUMNS, planned, after=visits)
+        planned = []  # a new list: the writer holds the one just queued
+        made += len(visit_rows)
         if progress:
-            progress(len(visits))
-        visits.clear(), problems.clear(), observed.clear(), links.clear()
+            progress(len(visit_rows))
 
-    for enterprise_id, rows in by_enterprise.items():
-        trajectory = _trajectory(rng)
-        level = rng.uniform(0.35, 0.75)
-        sales = rng.choice([40_000, 60_000, 90_000, 150_000, 250_000, 400_000])
-        closed = False
-        for step, row in enumerate(rows, start=1):
-            # Missed visits are recent ones: an old plan step was caught up with long ago.
-            if (today - row.due_on).days < 180 and rng.random() < MISSED_SHARE:
-                continue
-            visited_on = min(today, row.due_on + timedelta(days=rng.randint(-5, 20)))
-            drift = {"improving": 0.05, "stable": 0.0, "declining": -0.07, "closing": -0.1}
-            level = min(0.95, max(0.05, level + drift[trajectory] + rng.gauss(0, 0.03)))
-            growth = {"improving": 1.12, "stable": 1.0, "declining": 0.75, "closing": 0.6}
-            sales = int(round(sales * growth[trajectory] * rng.uniform(0.9, 1.1), -3))
-            if trajectory == "closing" and step >= 3:
-                closed = True
-            status = BusinessStatus.OPERATING
-            if closed:
-                status = rng.choice([BusinessStatus.CLOSED, BusinessStatus.MOVED])
-            elif trajectory == "declining" and rng.random() < 0.15:
-                status = BusinessStatus.TEMPORARILY_CLOSED
-            present = rng.random() >= ABSENT_SHARE and status != BusinessStatus.MOVED
-            visit_id = next_id
-            next_id += 1
-            row_values: dict[str, Any] = {
-                "id": visit_id,
-                "enterprise_id": enterprise_id,
-                "visited_on": visited_on,
-                "monitor_id": row.assigned_to_id,
-                "submitted_by": None,
-                "owner_present": present,
-                "business_status": status,
-                "monthly_sales_xof": None,
-                "monthly_costs_xof": None,
-                "net_income_xof": None,
-                "stock_level": None,
-                "paid_employees": 0,
-                "family_workers": 0,
-                "kit_retained_pct": None,
-                "kit_sold": False,
-                "source": VisitSource.DEMO,
-                "created_at": now,
-                "updated_at": now,
-                **{item.code: None for item in REINTEGRATION_ITEMS},
-                "economic_score": None,
-                "social_score": None,
-                "psychosocial_score": None,
-                "composite_score": None,
-            }
-            if present and status in (
-                BusinessStatus.OPERATING,
-                BusinessStatus.TEMPORARILY_CLOSED,
-            ):
-                costs = int(round(sales * rng.uniform(0.4, 0.8), -3))
-                answers = _answers(rng, level)
-                scores = score_visit(answers, weights)
-                row_values.update(
-                    monthly_sales_xof=sales if status == BusinessStatus.OPERATING else 0,
-                    monthly_costs_xof=costs if status == BusinessStatus.OPERATING else 0,
-                    stock_level=rng.choice(list(StockLevel)),
-                    paid_employees=rng.choice([0, 0, 0, 1, 1, 2]),
-                    family_workers=rng.choice([0, 1, 1, 2, 3]),
-                    economic_score=scores.economic,
-                    social_score=scores.social,
-                    psychosocial_score=scores.psychosocial,
-                    composite_score=scores.composite,
-                    **answers,
+    for enterprise_id, steps in plan.items():
+        due = [s for s in steps if not s.done and s.due_on <= today]
+        done = rows.history(
+            enterprise_id,
+            [(s.due_on, s.assigned_to_id) for s in due],
+            kit_items.get(enterprise_id),
+            today,
+        )
+        visit_of = {s.sequence: v for s, v in zip(due, done, strict=True)}
+        for step in steps:
+            visit = visit_of.get(step.sequence)
+            if step.id is None:
+                planned.append(
+                    (
+                        planned_id,
+                        enterprise_id,
+                        step.sequence,
+                        step.months_after_support,
+                        step.due_on,
+                        step.assigned_to_id,
+                        visit,
+                    )
                 )
-                row_values["net_income_xof"] = (
-                    row_values["monthly_sales_xof"] - row_values["monthly_costs_xof"]
-                )
-                for problem in rng.sample(_PROBLEMS, rng.choice([0, 1, 1, 2, 3])):
-                    problems.append({"visit_id": visit_id, "problem": problem})
-            items = kit_items.get(enterprise_id)
-            if items and status != BusinessStatus.MOVED:
-                seen = _observe_kit(rng, items, trajectory, step)
-                values = {item_id: (q, c) for item_id, q, c in items}
-                pct, sold = kit_retained((*values[i], c) for i, c in seen)
-                row_values["kit_retained_pct"], row_values["kit_sold"] = pct, sold
-                observed.extend(
-                    {"visit_id": visit_id, "delivery_item_id": i, "condition": c} for i, c in seen
-                )
-            visits.append(row_values)
-            links.append({"id": row.id, "visit_id": visit_id})
-            made += 1
-        if len(visits) >= CHUNK:
+                planned_id += 1
+                added += 1
+            elif visit is not None:
+                links.append({"id": step.id, "visit_id": visit})
+        if len(rows) >= CHUNK:
             flush()
     flush()
-    _sync_id_sequences(Visit)
-    db.session.commit()
-    recompute_all()  # the flags the histories raise (commits chunk by chunk)
-    return {"planned_visits": planned, "visits": made}
+    if links:
+        writer.wait()  # the visits they name are in
+        session.execute(sa.update(PlannedVisit), links)
+    return added, made

@@ -14,12 +14,10 @@ from datetime import date, timedelta
 
 from portfolio.domain.ledger import Due, Payment
 from portfolio.domain.ledger_vocabulary import EntryKind, LoanStatus, PaymentChannel
-from portfolio.models import JournalEntry
+from portfolio.services.demo_bulk import journal_row
 from portfolio.services.loan_corrections import NewTerms, rescheduled_rows
 from portfolio.services.loan_position import Payoff, loan_position
 from portfolio.services.loan_records import with_cumulative
-
-_ENTRY_COLUMNS = [c.key for c in JournalEntry.__table__.columns]
 
 #: (behaviour, share of disbursed loans)
 BEHAVIOURS = (
@@ -97,14 +95,40 @@ def repayments(
     return history
 
 
+INSTALMENT_COLUMNS = (
+    "id",
+    "loan_id",
+    "schedule_version",
+    "number",
+    "due_on",
+    "principal_xof",
+    "interest_xof",
+    "fee_xof",
+    "savings_xof",
+    "cumulative_xof",
+)
+ALLOCATION_COLUMNS = (
+    "id",
+    "loan_id",
+    "instalment_id",
+    "entry_id",
+    "paid_on",
+    "fee_xof",
+    "interest_xof",
+    "principal_xof",
+)
+
+
 class DemoRows:
-    """Rows of one chunk, with the ids handed out so far."""
+    """Rows of one chunk as tuples (JOURNAL_COLUMNS, INSTALMENT_COLUMNS,
+    ALLOCATION_COLUMNS), with the ids handed out so far."""
 
     def __init__(self, ids: dict[str, int], now) -> None:
         self.ids, self.now = ids, now
-        self.instalments: list[dict] = []
-        self.entries: list[dict] = []
-        self.allocations: list[dict] = []
+        self.instalments: list[tuple] = []
+        self.entries: list[tuple] = []
+        self.allocations: list[tuple] = []
+        self.last_schedule: list[tuple[date, int]] = []
 
     def take(self, kind: str) -> int:
         self.ids[kind] += 1
@@ -112,39 +136,45 @@ class DemoRows:
 
     def entry(self, loan: dict, kind: EntryKind, value_on: date, amount: int, **more) -> int:
         entry_id = self.take("entry")
-        row = dict.fromkeys(_ENTRY_COLUMNS)
-        row.update(
-            id=entry_id,
-            kind=kind,
-            value_on=value_on,
-            amount_xof=amount,
-            recorded_at=self.now,
-            loan_id=loan["id"],
-            enterprise_id=loan["enterprise_id"],
-            budget_line_id=loan["budget_line_id"],
+        recorded_by = more.pop("recorded_by_id", loan["created_by_id"])
+        self.entries.append(
+            journal_row(
+                entry_id,
+                kind,
+                value_on,
+                amount,
+                self.now,
+                recorded_by,
+                loan_id=loan["id"],
+                enterprise_id=loan["enterprise_id"],
+                budget_line_id=loan["budget_line_id"],
+                **more,
+            )
         )
-        row["recorded_by_id"] = loan["created_by_id"]
-        row.update(more)
-        self.entries.append(row)
         return entry_id
 
     def schedule(self, loan: dict, version: int, dues: list[Due]) -> dict[int, int]:
+        """Instalment rows of a schedule version; returns instalment id by number, and
+        keeps (due date, cumulative due) of each row in `last_schedule`."""
         ids = {}
+        savings = loan["savings_per_instalment_xof"]
+        self.last_schedule = []
         for due, cumulative in with_cumulative(dues):
-            ids[due.number] = self.take("instalment")
+            self.last_schedule.append((due.due_on, cumulative))
+            ids[due.number] = instalment_id = self.take("instalment")
             self.instalments.append(
-                {
-                    "id": ids[due.number],
-                    "loan_id": loan["id"],
-                    "schedule_version": version,
-                    "number": due.number,
-                    "due_on": due.due_on,
-                    "principal_xof": due.principal_xof,
-                    "interest_xof": due.interest_xof,
-                    "fee_xof": due.fee_xof,
-                    "savings_xof": loan["savings_per_instalment_xof"],
-                    "cumulative_xof": cumulative,
-                }
+                (
+                    instalment_id,
+                    loan["id"],
+                    version,
+                    due.number,
+                    due.due_on,
+                    due.principal_xof,
+                    due.interest_xof,
+                    due.fee_xof,
+                    savings,
+                    cumulative,
+                )
             )
         return ids
 
@@ -220,19 +250,30 @@ def history_of(rng, loan, dues, today, rows: DemoRows, rare: dict, checker_id: i
                 channel="cash",
             )
         loan["status"] = LoanStatus.WRITTEN_OFF
+    repaid = principal = 0
     for a in position.allocation.allocations:
+        repaid += a.fee_xof + a.interest_xof + a.principal_xof
+        principal += a.principal_xof
         rows.allocations.append(
-            {
-                "id": rows.take("allocation"),
-                "loan_id": loan["id"],
-                "instalment_id": ids[a.number],
-                "entry_id": a.entry_id,
-                "paid_on": a.paid_on,
-                "fee_xof": a.fee_xof,
-                "interest_xof": a.interest_xof,
-                "principal_xof": a.principal_xof,
-            }
+            (
+                rows.take("allocation"),
+                loan["id"],
+                ids[a.number],
+                a.entry_id,
+                a.paid_on,
+                a.fee_xof,
+                a.interest_xof,
+                a.principal_xof,
+            )
         )
+    # The balances kept on the loan row, as services.loan_balances computes them.
+    loan.update(
+        repaid_xof=repaid,
+        principal_repaid_xof=principal,
+        oldest_unpaid_due_on=min(
+            (due_on for due_on, due in rows.last_schedule if due > repaid), default=None
+        ),
+    )
     if loan["status"] == LoanStatus.ACTIVE and position.closed_on:
         loan.update(status=LoanStatus.CLOSED, closed_on=position.closed_on)
 

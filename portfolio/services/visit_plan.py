@@ -54,10 +54,10 @@ def first_support_dates(enterprise_ids: Iterable[int] | None = None) -> dict[int
     query = sa.select(first.c.enterprise_id, first.c.first_on)
     if enterprise_ids is not None:
         query = query.where(first.c.enterprise_id.in_(list(enterprise_ids)))
-    return {row.enterprise_id: _as_date(row.first_on) for row in db.session.execute(query)}
+    return {row.enterprise_id: as_date(row.first_on) for row in db.session.execute(query)}
 
 
-def _as_date(value: Any) -> date:
+def as_date(value: Any) -> date:
     # SQLite returns MIN() over a UNION as text.
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -68,7 +68,7 @@ def cadence_months() -> list[int]:
     )
 
 
-def _monitor_loads() -> dict[int, dict[int, int]]:
+def monitor_loads() -> dict[int, dict[int, int]]:
     """region → {monitor id → open planned visits}, for active monitors."""
     open_count = (
         sa.select(PlannedVisit.assigned_to_id, sa.func.count().label("n"))
@@ -88,7 +88,7 @@ def _monitor_loads() -> dict[int, dict[int, int]]:
     return loads
 
 
-def _least_loaded(loads: dict[int, int]) -> int | None:
+def least_loaded(loads: dict[int, int]) -> int | None:
     if not loads:
         return None
     return min(loads, key=lambda user_id: (loads[user_id], user_id))
@@ -146,18 +146,18 @@ def plan_visits(
             existing[row.enterprise_id].append((row.sequence, row.months_after_support))
             if row.assigned_to_id is not None:
                 followed_by[row.enterprise_id] = row.assigned_to_id
-    loads = _monitor_loads()
+    loads = monitor_loads()
     active = {user_id for region in loads.values() for user_id in region}
     rows: list[dict[str, Any]] = []
     for enterprise_id in todo_ids:
         row = todo[enterprise_id]
-        due = missing_steps(_as_date(row.first_on), steps, existing[enterprise_id])
+        due = missing_steps(as_date(row.first_on), steps, existing[enterprise_id])
         if not due:
             continue
         region_loads = loads.get(row.region_id, {})
         monitor = followed_by.get(enterprise_id)
         if monitor not in active or monitor not in region_loads:
-            monitor = _least_loaded(region_loads)
+            monitor = least_loaded(region_loads)
         if monitor is not None:
             region_loads[monitor] += len(due)
         rows.extend(

@@ -41,6 +41,15 @@
       figure.layout.title.font = { size: 13 };
       figure.layout.title.text = wrap(figure.layout.title.text, 36);
       figure.layout.margin = Object.assign({}, figure.layout.margin, { t: 60 });
+      if (figure.layout.xaxis2) {
+        // Two half-width axes side by side: few, short ticks (5k, 10k) so that they are
+        // not turned on their side under long labels, and titles that fit.
+        [figure.layout.xaxis, figure.layout.xaxis2].forEach(function (axis) {
+          axis.nticks = 3;
+          axis.tickformat = "~s";
+          if (axis.title) { axis.title.font = { size: 11 }; }
+        });
+      }
     }
     // Hold the figure's height: a responsive resize would otherwise let the box collapse
     // under the drawing (legends then overlap the next chart).

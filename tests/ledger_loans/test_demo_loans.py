@@ -75,3 +75,30 @@ def _days_late(loan) -> int:
     from portfolio.services.loans import standing_of
 
     return standing_of(loan).days_past_due
+
+
+def test_demo_loans_keep_the_balances_the_services_would_keep(users):
+    from portfolio.services.loan_balances import BALANCE_COLUMNS, refresh_loan_balances
+
+    seed_portfolio(600, seed=3)
+    seed_lenders()
+    enterprises = [
+        dict(row._mapping)
+        for row in db.session.execute(
+            sa.select(Enterprise.id, Enterprise.programme_id, Enterprise.started_on)
+        )
+    ]
+    seed_loans_demo(
+        random.Random(3),
+        enterprises,
+        {},
+        db.session.scalars(sa.select(LoanProduct.id)).all(),
+        maker_id=users[Role.FINANCE].id,
+        checker_id=users[Role.MANAGER].id,
+    )
+    columns = [Loan.id, *(getattr(Loan, name) for name in BALANCE_COLUMNS)]
+    written = db.session.execute(sa.select(*columns).order_by(Loan.id)).all()
+    with unit_of_work():
+        refresh_loan_balances()
+    assert db.session.execute(sa.select(*columns).order_by(Loan.id)).all() == written
+    assert any(row.repaid_xof for row in written)
