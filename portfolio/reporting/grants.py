@@ -94,20 +94,22 @@ class EntryRow:
     reversed_by_id: int | None
 
 
-def _paid_by_tranche() -> sa.Subquery:
-    return standing(
-        sa.select(
-            JournalEntry.grant_tranche_id.label("tranche_id"),
-            sum_xof(JournalEntry.amount_xof).label("xof"),
-        )
-        .where(JournalEntry.kind == EntryKind.GRANT_PAYMENT)
-        .group_by(JournalEntry.grant_tranche_id)
-    ).subquery()
+def _paid_by_tranche(only: sa.Select | None) -> sa.Subquery:
+    query = sa.select(
+        JournalEntry.grant_tranche_id.label("tranche_id"),
+        sum_xof(JournalEntry.amount_xof).label("xof"),
+    ).where(JournalEntry.kind == EntryKind.GRANT_PAYMENT)
+    if only is not None:
+        tranches = sa.select(GrantTranche.id).where(GrantTranche.grant_id.in_(only))
+        query = query.where(JournalEntry.grant_tranche_id.in_(tranches))
+    return standing(query.group_by(JournalEntry.grant_tranche_id)).subquery()
 
 
-def _totals_by_grant() -> sa.Subquery:
-    paid = _paid_by_tranche()
-    return (
+def _totals_by_grant(only: sa.Select | None) -> sa.Subquery:
+    """Tranches, cancelled and paid per grant: of every grant, or of the grants `only`
+    selects (one enterprise's page must not total the 40,000 grants of the portfolio)."""
+    paid = _paid_by_tranche(only)
+    query = (
         sa.select(
             GrantTranche.grant_id,
             sa.func.count(GrantTranche.id).label("tranches"),
@@ -116,12 +118,14 @@ def _totals_by_grant() -> sa.Subquery:
         )
         .outerjoin(paid, paid.c.tranche_id == GrantTranche.id)
         .group_by(GrantTranche.grant_id)
-        .subquery()
     )
+    if only is not None:
+        query = query.where(GrantTranche.grant_id.in_(only))
+    return query.subquery()
 
 
-def _query(f: ListFilter) -> sa.Select:
-    totals = _totals_by_grant()
+def _query(f: ListFilter, only: sa.Select | None = None) -> sa.Select:
+    totals = _totals_by_grant(only)
     cancelled = sa.func.coalesce(totals.c.cancelled_xof, 0)
     paid = sa.func.coalesce(totals.c.paid_xof, 0)
     left = Grant.amount_xof - cancelled - paid
@@ -156,6 +160,8 @@ def _query(f: ListFilter) -> sa.Select:
         .join(BudgetLine, Grant.budget_line_id == BudgetLine.id)
         .outerjoin(totals, totals.c.grant_id == Grant.id)
     )
+    if only is not None:
+        query = query.where(Grant.id.in_(only))
     if f.scope_region_id is not None:
         query = query.where(Commune.region_id == f.scope_region_id)
     if term := search_term(f.q):
@@ -174,14 +180,15 @@ def grant_page(f: ListFilter, page: int, per_page: int) -> Page[GrantRow]:
 
 
 def grant_row(grant_id: int) -> GrantRow | None:
-    row = db.session.execute(_query(ListFilter()).where(Grant.id == grant_id)).first()
+    only = sa.select(Grant.id).where(Grant.id == grant_id)
+    row = db.session.execute(_query(ListFilter(), only)).first()
     return GrantRow(**row._mapping) if row else None
 
 
 def grants_of_enterprise(enterprise_id: int) -> list[GrantRow]:
     """For the enterprise page (templates/grants/_enterprise_grants.html)."""
-    query = _query(ListFilter()).where(Grant.enterprise_id == enterprise_id)
-    return [GrantRow(**row._mapping) for row in db.session.execute(query)]
+    only = sa.select(Grant.id).where(Grant.enterprise_id == enterprise_id)
+    return [GrantRow(**row._mapping) for row in db.session.execute(_query(ListFilter(), only))]
 
 
 def grant_tranches(grant_id: int) -> list[TrancheRow]:
