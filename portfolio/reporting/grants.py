@@ -192,7 +192,7 @@ def grants_of_enterprise(enterprise_id: int) -> list[GrantRow]:
 
 
 def grant_tranches(grant_id: int) -> list[TrancheRow]:
-    paid = _paid_by_tranche()
+    paid = _paid_by_tranche(sa.select(Grant.id).where(Grant.id == grant_id))
     paid_xof = sa.func.coalesce(paid.c.xof, 0)
     left = sa.case(
         (GrantTranche.cancelled_on.is_not(None), 0), else_=GrantTranche.planned_xof - paid_xof
