@@ -16,12 +16,12 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 
 from portfolio.domain.monitoring.items import REINTEGRATION_ITEMS
-from portfolio.domain.monitoring.scoring import PLACES, item_score
+from portfolio.domain.monitoring.scoring import item_score, rounded_score, weighted_mean
 from portfolio.domain.monitoring.vocabulary import (
     BusinessStatus,
     Dimension,
@@ -152,7 +152,7 @@ class Scorer:
     @staticmethod
     def _dimension_score(values, items: list[tuple[bool, Decimal]]) -> Decimal | None:
         pairs = [(item_score(v, high), w) for v, (high, w) in zip(values, items, strict=True)]
-        return _weighted_mean(pairs)
+        return weighted_mean(pairs)
 
     def _rounded_scores(self, key: int) -> tuple:
         numbers, rest = [], key
@@ -161,24 +161,11 @@ class Scorer:
             numbers.append(number)
         unrounded = [self._unrounded[n] for n in reversed(numbers)]
         weights = [weight for *_, weight in self._dimensions]
-        composite = _weighted_mean(
+        composite = weighted_mean(
             [(s, w) for s, w in zip(unrounded, weights, strict=True) if s is not None]
         )
-        scores = self._scores[key] = (*map(_rounded, unrounded), _rounded(composite))
+        scores = self._scores[key] = (*map(rounded_score, unrounded), rounded_score(composite))
         return scores
-
-
-def _weighted_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
-    # As domain.monitoring.scoring: zero weights left out, None when nothing is left.
-    used = [(s, w) for s, w in pairs if w > 0]
-    total = sum((w for _, w in used), Decimal(0))
-    if not used or total == 0:
-        return None
-    return sum((s * w for s, w in used), Decimal(0)) / total
-
-
-def _rounded(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(PLACES, rounding=ROUND_HALF_UP)
 
 
 def observe_kit(

@@ -64,7 +64,7 @@ def _weight(weights: Mapping[str, Decimal], code: str) -> Decimal:
     return _ONE if weight is None else Decimal(weight)
 
 
-def _weighted_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
+def weighted_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
     """Mean of (score, weight) pairs ignoring zero (or negative) weights; None if none left."""
     used = [(s, w) for s, w in pairs if w > 0]
     total = sum((w for _, w in used), Decimal(0))
@@ -73,7 +73,7 @@ def _weighted_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
     return sum((s * w for s, w in used), Decimal(0)) / total
 
 
-def _rounded(value: Decimal | None) -> Decimal | None:
+def rounded_score(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -95,13 +95,13 @@ def score_visit(
         per_dimension[item.dimension].append(
             (item_score(int(value), item.favourable_high), _weight(weights, item.code))
         )
-    dimensions = {d: _weighted_mean(pairs) for d, pairs in per_dimension.items()}
-    composite = _weighted_mean(
+    dimensions = {d: weighted_mean(pairs) for d, pairs in per_dimension.items()}
+    composite = weighted_mean(
         [(score, _weight(weights, d.value)) for d, score in dimensions.items() if score is not None]
     )
     return VisitScores(
-        economic=_rounded(dimensions[Dimension.ECONOMIC]),
-        social=_rounded(dimensions[Dimension.SOCIAL]),
-        psychosocial=_rounded(dimensions[Dimension.PSYCHOSOCIAL]),
-        composite=_rounded(composite),
+        economic=rounded_score(dimensions[Dimension.ECONOMIC]),
+        social=rounded_score(dimensions[Dimension.SOCIAL]),
+        psychosocial=rounded_score(dimensions[Dimension.PSYCHOSOCIAL]),
+        composite=rounded_score(composite),
     )
