@@ -1,6 +1,6 @@
 """Whole filtered lists for the CSV and XLSX downloads, streamed from the database.
 
-The lists' own queries (the pages' `_query` functions) are reused as they are, so a
+The lists' own queries (`grant_list_query`, `loan_list_query`…) are reused as they are, so a
 download holds exactly the rows the page lists; only the loan journal and the audit
 log, which have no list query to share, are written here.
 """
@@ -44,19 +44,19 @@ def stream(query: sa.Select, row_type: type[T]) -> Iterator[T]:
 
 
 def grant_rows(f: ListFilter) -> Iterator[GrantRow]:
-    return stream(grants._query(f), GrantRow)
+    return stream(grants.grant_list_query(f), GrantRow)
 
 
 def allowance_rows(f: ListFilter, kind: str | None) -> Iterator[AllowanceRow]:
-    return stream(grants._allowance_query(f, kind), AllowanceRow)
+    return stream(grants.allowance_list_query(f, kind), AllowanceRow)
 
 
 def delivery_rows(f: KitFilter) -> Iterator[DeliveryRow]:
-    return stream(kits._rows_query(f), DeliveryRow)
+    return stream(kits.delivery_list_query(f), DeliveryRow)
 
 
 def loan_rows(f: LoanFilter) -> Iterator[LoanRow]:
-    return stream(loans._query(f), LoanRow)
+    return stream(loans.loan_list_query(f), LoanRow)
 
 
 @dataclass(frozen=True)

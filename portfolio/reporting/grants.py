@@ -124,7 +124,7 @@ def _totals_by_grant(only: sa.Select | None) -> sa.Subquery:
     return query.subquery()
 
 
-def _query(f: ListFilter, only: sa.Select | None = None) -> sa.Select:
+def grant_list_query(f: ListFilter, only: sa.Select | None = None) -> sa.Select:
     totals = _totals_by_grant(only)
     cancelled = sa.func.coalesce(totals.c.cancelled_xof, 0)
     paid = sa.func.coalesce(totals.c.paid_xof, 0)
@@ -176,19 +176,20 @@ def _query(f: ListFilter, only: sa.Select | None = None) -> sa.Select:
 
 
 def grant_page(f: ListFilter, page: int, per_page: int) -> Page[GrantRow]:
-    return paginate(_query(f), GrantRow, page, per_page)
+    return paginate(grant_list_query(f), GrantRow, page, per_page)
 
 
 def grant_row(grant_id: int) -> GrantRow | None:
     only = sa.select(Grant.id).where(Grant.id == grant_id)
-    row = db.session.execute(_query(ListFilter(), only)).first()
+    row = db.session.execute(grant_list_query(ListFilter(), only)).first()
     return GrantRow(**row._mapping) if row else None
 
 
 def grants_of_enterprise(enterprise_id: int) -> list[GrantRow]:
     """For the enterprise page (templates/grants/_enterprise_grants.html)."""
     only = sa.select(Grant.id).where(Grant.enterprise_id == enterprise_id)
-    return [GrantRow(**row._mapping) for row in db.session.execute(_query(ListFilter(), only))]
+    rows = db.session.execute(grant_list_query(ListFilter(), only))
+    return [GrantRow(**row._mapping) for row in rows]
 
 
 def grant_tranches(grant_id: int) -> list[TrancheRow]:
@@ -280,7 +281,7 @@ class AllowanceRow:
     reversal_reason: str | None
 
 
-def _allowance_query(f: ListFilter, kind: str | None) -> sa.Select:
+def allowance_list_query(f: ListFilter, kind: str | None) -> sa.Select:
     reversal = so.aliased(JournalEntry)
     query = (
         sa.select(
@@ -327,10 +328,10 @@ def _allowance_query(f: ListFilter, kind: str | None) -> sa.Select:
 def allowance_page(
     f: ListFilter, page: int, per_page: int, kind: str | None = None
 ) -> Page[AllowanceRow]:
-    return paginate(_allowance_query(f, kind), AllowanceRow, page, per_page)
+    return paginate(allowance_list_query(f, kind), AllowanceRow, page, per_page)
 
 
 def allowance_row(entry_id: int) -> AllowanceRow | None:
-    query = _allowance_query(ListFilter(), None).where(JournalEntry.id == entry_id)
+    query = allowance_list_query(ListFilter(), None).where(JournalEntry.id == entry_id)
     row = db.session.execute(query).first()
     return AllowanceRow(**row._mapping) if row else None

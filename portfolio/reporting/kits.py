@@ -137,7 +137,7 @@ def _filtered(query: sa.Select, f: KitFilter) -> sa.Select:
     return query
 
 
-def _rows_query(f: KitFilter) -> sa.Select:
+def delivery_list_query(f: KitFilter) -> sa.Select:
     query = sa.select(
         KitDelivery.id,
         KitDelivery.certificate_number,
@@ -179,7 +179,7 @@ def delivery_page(f: KitFilter, page: int, per_page: int) -> DeliveryPage:
             f,
         )
     ).one()
-    rows = db.session.execute(_rows_query(f).limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.execute(delivery_list_query(f).limit(per_page).offset((page - 1) * per_page))
     return DeliveryPage(
         [DeliveryRow(**row._mapping) for row in rows],
         page,
@@ -216,7 +216,7 @@ class EnterpriseKit(DeliveryRow):
 
 def kits_of_enterprise(enterprise_id: int) -> list[EnterpriseKit]:
     """The kits an enterprise received, newest first, with their items (two queries)."""
-    rows = db.session.execute(_rows_query(KitFilter(enterprise_id=enterprise_id))).all()
+    rows = db.session.execute(delivery_list_query(KitFilter(enterprise_id=enterprise_id))).all()
     items = _items_of([row.id for row in rows]) if rows else {}
     return [EnterpriseKit(**row._mapping, items=items.get(row.id, ())) for row in rows]
 
@@ -246,7 +246,7 @@ def delivery_detail(delivery_id: int, scope_region_id: int | None = None) -> Del
     """One handover with its items (two queries); None if missing or outside the region."""
     recorder, reverser = so.aliased(User), so.aliased(User)
     query = (
-        _rows_query(KitFilter(scope_region_id=scope_region_id))
+        delivery_list_query(KitFilter(scope_region_id=scope_region_id))
         .add_columns(
             KitDelivery.created_at.label("recorded_at"),
             recorder.name.label("recorded_by"),

@@ -73,7 +73,7 @@ def _total(column) -> sa.ColumnElement[int]:
     return sa.cast(sa.func.sum(column), sa.BigInteger)
 
 
-def _query(f: LoanFilter) -> sa.Select:
+def loan_list_query(f: LoanFilter) -> sa.Select:
     # Only a loan being repaid has principal outstanding: a closed loan repaid
     # it all, a written-off one had the rest written off. What was repaid is kept on the
     # loan (services/loan_balances.py), not summed here over every allocation.
@@ -122,7 +122,7 @@ def _query(f: LoanFilter) -> sa.Select:
 
 
 def loan_page(f: LoanFilter, page: int, per_page: int) -> LoanPage:
-    query = _query(f)
+    query = loan_list_query(f)
     listed = query.order_by(None).subquery()
     count, outstanding = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(listed.c.outstanding_xof), 0))
