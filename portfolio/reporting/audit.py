@@ -23,13 +23,10 @@ class AuditRow:
     changes: dict[str, Any]
 
 
-def audit_page(
-    page: int,
-    per_page: int,
-    table_name: str | None = None,
-    record_id: int | None = None,
-    user_id: int | None = None,
-) -> Page[AuditRow]:
+def audit_query(
+    table_name: str | None = None, record_id: int | None = None, user_id: int | None = None
+) -> sa.Select:
+    """The audit log with the page's filters, newest first (the page and the download)."""
     query = (
         sa.select(
             AuditEntry.id,
@@ -49,7 +46,17 @@ def audit_page(
         query = query.where(AuditEntry.record_id == record_id)
     if user_id is not None:
         query = query.where(AuditEntry.user_id == user_id)
-    return paginate(query, AuditRow, page, per_page)
+    return query
+
+
+def audit_page(
+    page: int,
+    per_page: int,
+    table_name: str | None = None,
+    record_id: int | None = None,
+    user_id: int | None = None,
+) -> Page[AuditRow]:
+    return paginate(audit_query(table_name, record_id, user_id), AuditRow, page, per_page)
 
 
 def audited_tables() -> list[str]:

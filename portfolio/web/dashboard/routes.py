@@ -169,6 +169,7 @@ def part(name: str):
     figures: list[dict] = []
     html = None
     if name == "breakdown":
+        titles = _chart_titles()
         breakdown = memoised(
             ("dashboard-breakdown", filters, as_of, locale),
             lambda: portfolio_breakdown(filters, as_of, locale),
@@ -176,14 +177,14 @@ def part(name: str):
         figures = [
             charts.group_chart(
                 "chart-regions",
-                _("Portfolio by region"),
+                titles["chart-regions"],
                 breakdown.by_region,
                 drill.enterprises,
                 "region_id",
             ),
             charts.group_chart(
                 "chart-sectors",
-                _("Portfolio by sector"),
+                titles["chart-sectors"],
                 breakdown.by_sector,
                 drill.enterprises,
                 "sector_id",
