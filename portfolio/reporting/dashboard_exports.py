@@ -16,7 +16,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from portfolio.models import (
-    AuditEntry,
     Commune,
     Enterprise,
     JournalEntry,
@@ -27,8 +26,7 @@ from portfolio.models import (
     db,
 )
 from portfolio.reporting import grants, kits, loans
-from portfolio.reporting.audit import AuditRow
-from portfolio.reporting.enterprises import lead_is_of_sex
+from portfolio.reporting.audit import AuditRow, audit_query
 from portfolio.reporting.filters import ListFilter
 from portfolio.reporting.grants import AllowanceRow, GrantRow
 from portfolio.reporting.kits import DeliveryRow, KitFilter
@@ -112,20 +110,7 @@ def loan_entry_rows(f: LoanFilter) -> Iterator[LoanEntryRow]:
         .outerjoin(User, JournalEntry.recorded_by_id == User.id)
         .outerjoin(reversal, reversal.reverses_id == JournalEntry.id)
     )
-    if f.scope_region_id is not None:
-        query = query.where(Commune.region_id == f.scope_region_id)
-    if f.status:
-        query = query.where(Loan.status == f.status)
-    if f.lender_id:
-        query = query.where(Loan.lender_id == f.lender_id)
-    if f.programme_id:
-        query = query.where(Enterprise.programme_id == f.programme_id)
-    if f.region_id:
-        query = query.where(Commune.region_id == f.region_id)
-    if f.sector_id:
-        query = query.where(Enterprise.sector_id == f.sector_id)
-    if f.sex:
-        query = query.where(lead_is_of_sex(f.sex))
+    query = query.where(*loans.loan_conditions(f))
     return stream(query.order_by(JournalEntry.value_on, JournalEntry.id), LoanEntryRow)
 
 
@@ -133,26 +118,7 @@ def audit_rows(
     table_name: str | None = None, record_id: int | None = None, user_id: int | None = None
 ) -> Iterator[AuditRow]:
     """The audit log with the page's filters, newest first."""
-    query = (
-        sa.select(
-            AuditEntry.id,
-            AuditEntry.at,
-            User.name.label("user_name"),
-            AuditEntry.action,
-            AuditEntry.table_name,
-            AuditEntry.record_id,
-            AuditEntry.changes,
-        )
-        .outerjoin(User, AuditEntry.user_id == User.id)
-        .order_by(AuditEntry.id.desc())
-    )
-    if table_name:
-        query = query.where(AuditEntry.table_name == table_name)
-    if record_id is not None:
-        query = query.where(AuditEntry.record_id == record_id)
-    if user_id is not None:
-        query = query.where(AuditEntry.user_id == user_id)
-    return stream(query, AuditRow)
+    return stream(audit_query(table_name, record_id, user_id), AuditRow)
 
 
 def changes_text(action: str, changes: dict[str, Any]) -> str:

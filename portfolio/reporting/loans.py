@@ -102,23 +102,30 @@ def loan_list_query(f: LoanFilter) -> sa.Select:
         .join(Commune, Enterprise.commune_id == Commune.id)
         .join(Region, Commune.region_id == Region.id)
     )
+    return query.where(*loan_conditions(f)).order_by(Loan.applied_on.desc(), Loan.id.desc())
+
+
+def loan_conditions(f: LoanFilter) -> list[sa.ColumnElement[bool]]:
+    """The list's filters, on a query that joins Loan, its Enterprise and their Commune
+    (the list, and the download of the loans' journal)."""
+    conditions: list[sa.ColumnElement[bool]] = []
     if f.scope_region_id is not None:
-        query = query.where(Commune.region_id == f.scope_region_id)
+        conditions.append(Commune.region_id == f.scope_region_id)
     if term := search_term(f.q):
-        query = query.where(sa.func.lower(Enterprise.name).like(term, escape=LIKE_ESCAPE))
+        conditions.append(sa.func.lower(Enterprise.name).like(term, escape=LIKE_ESCAPE))
     if f.status:
-        query = query.where(Loan.status == f.status)
+        conditions.append(Loan.status == f.status)
     if f.lender_id:
-        query = query.where(Loan.lender_id == f.lender_id)
+        conditions.append(Loan.lender_id == f.lender_id)
     if f.programme_id:
-        query = query.where(Enterprise.programme_id == f.programme_id)
+        conditions.append(Enterprise.programme_id == f.programme_id)
     if f.region_id:
-        query = query.where(Commune.region_id == f.region_id)
+        conditions.append(Commune.region_id == f.region_id)
     if f.sector_id:
-        query = query.where(Enterprise.sector_id == f.sector_id)
+        conditions.append(Enterprise.sector_id == f.sector_id)
     if f.sex:
-        query = query.where(lead_is_of_sex(f.sex))
-    return query.order_by(Loan.applied_on.desc(), Loan.id.desc())
+        conditions.append(lead_is_of_sex(f.sex))
+    return conditions
 
 
 def loan_page(f: LoanFilter, page: int, per_page: int) -> LoanPage:
